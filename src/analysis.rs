@@ -1,0 +1,235 @@
+//! Run results → per-profile summaries with confidence intervals.
+//!
+//! Counts and latency histograms are pooled across replications (every
+//! measured request counts once). Across-replication 95 % confidence
+//! intervals (Student t) are given for the mean and the p99, so a reader
+//! can tell how much of a difference between profiles is noise.
+
+use crate::metrics::{LatencyHistogram, Outcomes, RunResult};
+use crate::scenario::Scenario;
+use crate::units::nanos_to_secs;
+use serde::Serialize;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// Name of the only profile until profiles are added to the format.
+pub const DEFAULT_PROFILE: &str = "default";
+
+/// The content of `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Base seed.
+    pub seed: u64,
+    /// Replications per profile.
+    pub replications: u32,
+    /// Simulated length of each run, seconds.
+    pub duration_s: f64,
+    /// Warmup excluded from statistics, seconds.
+    pub warmup_s: f64,
+    /// One entry per profile.
+    pub profiles: Vec<ProfileSummary>,
+}
+
+/// Figures of one profile, pooled over its replications.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileSummary {
+    /// Profile name.
+    pub name: String,
+    /// Outcomes of requests arriving after the warmup, all services.
+    pub requests: Outcomes,
+    /// Latency of completed requests, all services.
+    pub latency_ms: LatencySummary,
+    /// Half-widths of 95 % confidence intervals across replications (absent with one replication).
+    pub latency_ci95_ms: Option<LatencyCi>,
+    /// The same per service.
+    pub services: Vec<ServiceSummary>,
+}
+
+/// Figures of one service within a profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceSummary {
+    /// Service name.
+    pub name: String,
+    /// Outcomes of its requests.
+    pub requests: Outcomes,
+    /// Latency of its completed requests.
+    pub latency_ms: LatencySummary,
+}
+
+/// Latency statistics in milliseconds (`null` when nothing completed).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct LatencySummary {
+    /// Exact mean.
+    pub mean: Option<f64>,
+    /// Median.
+    pub p50: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+    /// 99th percentile.
+    pub p99: Option<f64>,
+    /// 99.9th percentile.
+    pub p999: Option<f64>,
+    /// Exact maximum.
+    pub max: Option<f64>,
+}
+
+/// Half-widths of 95 % confidence intervals, milliseconds.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct LatencyCi {
+    /// Of the mean.
+    pub mean: f64,
+    /// Of the p99.
+    pub p99: f64,
+}
+
+/// Rounds to 4 decimals (0.1 µs for milliseconds): the histogram's precision is far coarser.
+fn round4(v: f64) -> f64 {
+    (v * 1e4).round() / 1e4
+}
+
+impl LatencySummary {
+    /// The statistics of a histogram.
+    pub fn of(h: &LatencyHistogram) -> Self {
+        let q = |p: f64| h.quantile_ms(p).map(round4);
+        LatencySummary {
+            mean: h.mean_ms().map(round4),
+            p50: q(0.5),
+            p90: q(0.9),
+            p95: q(0.95),
+            p99: q(0.99),
+            p999: q(0.999),
+            max: h.max_ms().map(round4),
+        }
+    }
+}
+
+/// Half-width of the 95 % Student-t confidence interval of the mean of `xs` (`None` below 2 values).
+pub fn ci95_half_width(xs: &[f64]) -> Option<f64> {
+    let n = xs.len();
+    if n < 2 {
+        return None;
+    }
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let t = StudentsT::new(0.0, 1.0, (n - 1) as f64)
+        .ok()?
+        .inverse_cdf(0.975);
+    Some(t * (var / n as f64).sqrt())
+}
+
+/// Pools the runs of each profile into the summary.
+pub fn summarize(scenario: &Scenario, runs: &[RunResult]) -> Summary {
+    let profiles = [DEFAULT_PROFILE];
+    let profiles = profiles
+        .iter()
+        .enumerate()
+        .map(|(p, name)| {
+            profile_summary(
+                name,
+                runs.iter().filter(|r| r.profile == p as u32).collect(),
+            )
+        })
+        .collect();
+    Summary {
+        scenario: scenario.name.clone(),
+        seed: scenario.seed,
+        replications: scenario.replications,
+        duration_s: nanos_to_secs(scenario.duration_ns),
+        warmup_s: nanos_to_secs(scenario.warmup_ns),
+        profiles,
+    }
+}
+
+/// All-services histogram and outcomes of one run.
+fn run_totals(run: &RunResult) -> (Outcomes, Option<LatencyHistogram>) {
+    let mut outcomes = Outcomes::default();
+    let mut hist: Option<LatencyHistogram> = None;
+    for s in &run.services {
+        outcomes.add(&s.outcomes);
+        match &mut hist {
+            Some(h) => h.merge(&s.latency),
+            None => hist = Some(s.latency.clone()),
+        }
+    }
+    (outcomes, hist)
+}
+
+fn profile_summary(name: &str, runs: Vec<&RunResult>) -> ProfileSummary {
+    let mut requests = Outcomes::default();
+    let mut pooled: Option<LatencyHistogram> = None;
+    let (mut means, mut p99s) = (Vec::new(), Vec::new());
+    for run in &runs {
+        let (outcomes, hist) = run_totals(run);
+        requests.add(&outcomes);
+        if let Some(h) = hist {
+            means.extend(h.mean_ms());
+            p99s.extend(h.quantile_ms(0.99));
+            match &mut pooled {
+                Some(p) => p.merge(&h),
+                None => pooled = Some(h),
+            }
+        }
+    }
+    let latency_ci95_ms = match (ci95_half_width(&means), ci95_half_width(&p99s)) {
+        (Some(mean), Some(p99)) if means.len() == runs.len() => Some(LatencyCi {
+            mean: round4(mean),
+            p99: round4(p99),
+        }),
+        _ => None,
+    };
+    let services = runs
+        .first()
+        .map(|first| {
+            (0..first.services.len())
+                .map(|i| {
+                    let mut outcomes = Outcomes::default();
+                    let mut hist = first.services[i].latency.clone();
+                    hist.reset();
+                    for run in &runs {
+                        outcomes.add(&run.services[i].outcomes);
+                        hist.merge(&run.services[i].latency);
+                    }
+                    ServiceSummary {
+                        name: first.services[i].name.clone(),
+                        requests: outcomes,
+                        latency_ms: LatencySummary::of(&hist),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ProfileSummary {
+        name: name.to_string(),
+        requests,
+        latency_ms: pooled
+            .as_ref()
+            .map(LatencySummary::of)
+            .unwrap_or(LatencySummary {
+                mean: None,
+                p50: None,
+                p90: None,
+                p95: None,
+                p99: None,
+                p999: None,
+                max: None,
+            }),
+        latency_ci95_ms,
+        services,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ci_of_known_sample() {
+        // n = 4, s = 1.2910, t(0.975, 3) = 3.1824 → 3.1824 · 1.2910 / 2 = 2.0543.
+        let hw = ci95_half_width(&[1.0, 2.0, 3.0, 4.0]).unwrap();
+        assert!((hw - 2.0543).abs() < 1e-3, "{hw}");
+        assert_eq!(ci95_half_width(&[1.0]), None);
+    }
+}

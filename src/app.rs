@@ -1,0 +1,84 @@
+//! Orchestration: scenario → runner → analysis → report.
+
+use crate::analysis::{self, DEFAULT_PROFILE};
+use crate::cli::{Command, Format, RunArgs, ValidateArgs};
+use crate::error::{EXIT_OK, Error};
+use crate::report;
+use crate::runner::{self, RunOptions};
+use crate::scenario;
+use crate::units::format_duration;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Executes a parsed command line; returns the exit code.
+pub fn execute(command: Command) -> Result<i32, Error> {
+    match command {
+        Command::Run(args) => run(args),
+        Command::Validate(args) => validate(args),
+    }
+}
+
+fn print_warnings(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+fn validate(args: ValidateArgs) -> Result<i32, Error> {
+    let s = scenario::parse_file(&args.file)?;
+    print_warnings(&s.warnings);
+    let pods: u32 = s.services.iter().map(|svc| svc.replicas).sum();
+    println!(
+        "{}: ok — scenario \"{}\", {} service(s), {} pod(s), {} simulated ({} warmup), {} replication(s), seed {}",
+        args.file.display(),
+        s.name,
+        s.services.len(),
+        pods,
+        format_duration(s.duration_ns),
+        format_duration(s.warmup_ns),
+        s.replications,
+        s.seed
+    );
+    Ok(EXIT_OK)
+}
+
+fn run(args: RunArgs) -> Result<i32, Error> {
+    let mut s = scenario::parse_file(&args.file)?;
+    if let Some(seed) = args.seed {
+        s.seed = seed;
+    }
+    if let Some(r) = args.replications {
+        s.replications = r;
+    }
+    if !args.quiet {
+        print_warnings(&s.warnings);
+    }
+    let jobs = args
+        .jobs
+        .map(|j| j as usize)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let options = RunOptions {
+        jobs,
+        progress: !args.quiet && std::io::stderr().is_terminal(),
+    };
+    let runs = runner::run_all(&s, options)?;
+    let summary = analysis::summarize(&s, &runs);
+    let out = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("reports").join(&s.name));
+    let written = report::write_report(&out, &summary, &runs, &[DEFAULT_PROFILE])?;
+    if !args.quiet {
+        match args.format {
+            Format::Table => {
+                println!("{}", report::table::summary_table(&summary));
+                let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+                println!("wrote {}", names.join(", "));
+            }
+            Format::Json => print!(
+                "{}",
+                String::from_utf8_lossy(&report::json::summary_json(&summary))
+            ),
+        }
+    }
+    Ok(EXIT_OK)
+}

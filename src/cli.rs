@@ -1,0 +1,63 @@
+//! Command-line interface: clap derive types only.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// capsim — capacity and autoscaling simulator.
+#[derive(Debug, Parser)]
+#[command(name = "capsim", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a scenario and write the report folder.
+    Run(RunArgs),
+    /// Parse and check a scenario without running it.
+    Validate(ValidateArgs),
+}
+
+/// Arguments of `capsim run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The scenario file (YAML).
+    pub file: PathBuf,
+    /// Override the scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override the number of replications per profile.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub replications: Option<u32>,
+    /// Report folder [default: reports/<scenario name>/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads; results are identical for any value [default: available cores].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub jobs: Option<u32>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Print nothing but errors (no table, no progress bar, no warnings).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `capsim validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// The scenario file (YAML).
+    pub file: PathBuf,
+}
+
+/// How `capsim run` prints its summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A readable table.
+    Table,
+    /// The contents of summary.json.
+    Json,
+}

@@ -1,0 +1,74 @@
+//! Per-interval time series of one service.
+
+use super::latency::LatencyHistogram;
+use crate::units::Nanos;
+
+/// What one service did during one interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalRow {
+    /// Interval start, simulated time.
+    pub start_ns: Nanos,
+    /// Interval end (exclusive).
+    pub end_ns: Nanos,
+    /// Requests that arrived.
+    pub offered: u64,
+    /// Requests that completed within their timeout.
+    pub completed: u64,
+    /// Requests rejected by a full queue.
+    pub rejected: u64,
+    /// Requests whose client gave up (counted when the server finished them).
+    pub timed_out: u64,
+    /// Median latency of the completed requests, ms.
+    pub latency_p50_ms: Option<f64>,
+    /// 99th-percentile latency of the completed requests, ms.
+    pub latency_p99_ms: Option<f64>,
+    /// Requests in the system at the end of the interval.
+    pub in_flight: u64,
+    /// Pods serving at the end of the interval.
+    pub pods: u32,
+    /// Mean CPU usage over pods and time ÷ the pod's CPU base (request, else limit).
+    pub cpu_utilization: f64,
+}
+
+impl IntervalRow {
+    /// Offered load, requests per second.
+    pub fn offered_rps(&self) -> f64 {
+        self.offered as f64 / self.width_s()
+    }
+
+    /// Completed throughput, requests per second.
+    pub fn completed_rps(&self) -> f64 {
+        self.completed as f64 / self.width_s()
+    }
+
+    fn width_s(&self) -> f64 {
+        (self.end_ns - self.start_ns).max(1) as f64 / 1e9
+    }
+}
+
+/// Counters of the interval in progress.
+#[derive(Debug, Clone)]
+pub(crate) struct OpenInterval {
+    pub start_ns: Nanos,
+    pub offered: u64,
+    pub completed: u64,
+    pub rejected: u64,
+    pub timed_out: u64,
+    pub latency: LatencyHistogram,
+    /// CPU core-seconds used by the service up to `start_ns`.
+    pub cpu_core_s_at_start: f64,
+}
+
+impl OpenInterval {
+    pub fn new(highest_ns: Nanos) -> Self {
+        OpenInterval {
+            start_ns: 0,
+            offered: 0,
+            completed: 0,
+            rejected: 0,
+            timed_out: 0,
+            latency: LatencyHistogram::new(highest_ns),
+            cpu_core_s_at_start: 0.0,
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! A pod as a queue: worker slots, a FIFO queue, and a CPU shared under a limit.
+//!
+//! Requests hold a worker slot from the moment they start until they finish
+//! (CPU phase, then optional I/O). While in their CPU phase, n requests share
+//! the pod's CPU limit L as *limited processor sharing*: each progresses at
+//! min(1, L/n) cores. Without a limit, or with L ≥ the slots, the rate is
+//! always 1 and each CPU phase simply takes its work (`Dedicated`). Otherwise
+//! (`Shared`) the pod keeps a virtual clock: the work done so far by every
+//! active request. A request's CPU phase ends when the virtual clock reaches
+//! its start value plus its work, so only the smallest such tag needs an
+//! event, rescheduled (with a new generation) whenever n changes.
+
+use crate::units::Nanos;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+/// What happened to a request offered to a pod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// It got a worker slot and starts now.
+    Start,
+    /// It waits in the queue.
+    Queued,
+    /// The queue is full.
+    Rejected,
+}
+
+/// CPU sharing among the requests in their CPU phase.
+#[derive(Debug, Clone)]
+pub enum Cpu {
+    /// Every CPU-phase request runs at one full core.
+    Dedicated {
+        /// Requests in their CPU phase.
+        active: u32,
+    },
+    /// Limited processor sharing under a CPU limit.
+    Shared(SharedCpu),
+}
+
+/// Limited processor sharing with a virtual clock.
+#[derive(Debug, Clone)]
+pub struct SharedCpu {
+    limit_cores: f64,
+    /// (finish tag as f64 bits, request); tags are ≥ 0 so their bits sort like the values.
+    active: BinaryHeap<Reverse<(u64, u32)>>,
+    vtime_s: f64,
+    last_ns: Nanos,
+    /// Generation of the pending completion event; older events are stale.
+    pub generation: u32,
+}
+
+impl SharedCpu {
+    fn rate(&self) -> f64 {
+        let n = self.active.len() as f64;
+        if n <= self.limit_cores {
+            1.0
+        } else {
+            self.limit_cores / n
+        }
+    }
+
+    fn advance(&mut self, now: Nanos) {
+        if !self.active.is_empty() {
+            self.vtime_s += (now - self.last_ns) as f64 * 1e-9 * self.rate();
+        }
+        self.last_ns = now;
+    }
+
+    /// Starts the CPU phase of `req` with `work_ns` of work.
+    pub fn add(&mut self, now: Nanos, req: u32, work_ns: Nanos) {
+        self.advance(now);
+        let tag = self.vtime_s + work_ns as f64 * 1e-9;
+        self.active.push(Reverse((tag.to_bits(), req)));
+    }
+
+    /// Removes the request whose CPU phase ends first, at `now`.
+    pub fn pop_first(&mut self, now: Nanos) -> u32 {
+        self.advance(now);
+        let Reverse((tag, req)) = self
+            .active
+            .pop()
+            .expect("a completion event implies an active request");
+        self.vtime_s = self.vtime_s.max(f64::from_bits(tag));
+        req
+    }
+
+    /// When the first CPU phase will end if nothing changes.
+    pub fn next_finish(&self, now: Nanos) -> Option<Nanos> {
+        self.active.peek().map(|Reverse((tag, _))| {
+            let left_s = (f64::from_bits(*tag) - self.vtime_s).max(0.0);
+            now + (left_s / self.rate() * 1e9).ceil() as Nanos
+        })
+    }
+
+    /// Cores in use: min(n, L).
+    pub fn usage_cores(&self) -> f64 {
+        (self.active.len() as f64).min(self.limit_cores)
+    }
+}
+
+/// One replica of a service.
+#[derive(Debug, Clone)]
+pub struct Pod {
+    /// Index of the service it belongs to.
+    pub service: u32,
+    slots: u32,
+    busy: u32,
+    queue: VecDeque<u32>,
+    queue_limit: u32,
+    /// CPU state.
+    pub cpu: Cpu,
+}
+
+impl Pod {
+    /// A pod with `slots` worker slots (`None` = unlimited), a queue of at most
+    /// `queue_limit` (`None` = unbounded) and CPU limit `limit_cores` (`None` = unthrottled).
+    pub fn new(
+        service: u32,
+        slots: Option<u32>,
+        queue_limit: Option<u32>,
+        limit_cores: Option<f64>,
+    ) -> Self {
+        let slots = slots.unwrap_or(u32::MAX);
+        let cpu = match limit_cores {
+            Some(l) if l < slots as f64 => Cpu::Shared(SharedCpu {
+                limit_cores: l,
+                active: BinaryHeap::new(),
+                vtime_s: 0.0,
+                last_ns: 0,
+                generation: 0,
+            }),
+            _ => Cpu::Dedicated { active: 0 },
+        };
+        Pod {
+            service,
+            slots,
+            busy: 0,
+            queue: VecDeque::new(),
+            queue_limit: queue_limit.unwrap_or(u32::MAX),
+            cpu,
+        }
+    }
+
+    /// Offers request `req` to the pod.
+    #[inline]
+    pub fn admit(&mut self, req: u32) -> Admission {
+        if self.busy < self.slots {
+            self.busy += 1;
+            Admission::Start
+        } else if (self.queue.len() as u64) < self.queue_limit as u64 {
+            self.queue.push_back(req);
+            Admission::Queued
+        } else {
+            Admission::Rejected
+        }
+    }
+
+    /// A request gives up its slot; returns the queued request that takes it over, if any.
+    #[inline]
+    pub fn release(&mut self) -> Option<u32> {
+        let next = self.queue.pop_front();
+        if next.is_none() {
+            self.busy -= 1;
+        }
+        next
+    }
+
+    /// Requests holding a slot or queued (what `least_request` compares).
+    #[inline]
+    pub fn in_flight(&self) -> u32 {
+        self.busy + self.queue.len() as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_then_queue_then_reject() {
+        let mut p = Pod::new(0, Some(2), Some(1), None);
+        assert_eq!(p.admit(0), Admission::Start);
+        assert_eq!(p.admit(1), Admission::Start);
+        assert_eq!(p.admit(2), Admission::Queued);
+        assert_eq!(p.admit(3), Admission::Rejected);
+        assert_eq!(p.in_flight(), 3);
+        assert_eq!(p.release(), Some(2));
+        assert_eq!(p.release(), None);
+        assert_eq!(p.release(), None);
+        assert_eq!(p.in_flight(), 0);
+    }
+
+    #[test]
+    fn shared_cpu_slows_everyone_down_evenly() {
+        // L = 1 core, two requests of 1 s started together finish together at 2 s.
+        let mut p = Pod::new(0, None, None, Some(1.0));
+        let Cpu::Shared(cpu) = &mut p.cpu else {
+            panic!("expected shared CPU")
+        };
+        cpu.add(0, 7, 1_000_000_000);
+        cpu.add(0, 8, 1_000_000_000);
+        assert_eq!(cpu.next_finish(0), Some(2_000_000_000));
+        assert_eq!(cpu.pop_first(2_000_000_000), 7);
+        assert_eq!(cpu.next_finish(2_000_000_000), Some(2_000_000_000));
+        assert_eq!(cpu.pop_first(2_000_000_000), 8);
+        // A 1 s job alone for 0.5 s, then shared with a newcomer: 0.5 s left at half speed.
+        cpu.add(3_000_000_000, 1, 1_000_000_000);
+        cpu.add(3_500_000_000, 2, 2_000_000_000);
+        assert_eq!(cpu.next_finish(3_500_000_000), Some(4_500_000_000));
+        assert_eq!(cpu.usage_cores(), 1.0);
+    }
+
+    #[test]
+    fn a_limit_at_or_above_the_slots_never_throttles() {
+        assert!(matches!(
+            Pod::new(0, Some(4), None, Some(4.0)).cpu,
+            Cpu::Dedicated { .. }
+        ));
+        assert!(matches!(
+            Pod::new(0, Some(4), None, Some(2.0)).cpu,
+            Cpu::Shared(_)
+        ));
+        assert!(matches!(
+            Pod::new(0, None, None, Some(64.0)).cpu,
+            Cpu::Shared(_)
+        ));
+    }
+}

@@ -1,0 +1,48 @@
+//! The scenario file: reading, checking, and the validated specs.
+//!
+//! `parse_file` reads YAML into the raw serde mirror ([`raw`]), which rejects
+//! unknown keys and bad units at their own line and column, then
+//! [`validate`] checks relations between fields and loads traces, giving the
+//! [`spec::Scenario`] that the rest of capsim works from. Relative paths in
+//! the file resolve against the file's folder.
+
+pub(crate) mod raw;
+pub mod spec;
+pub mod trace;
+mod validate;
+pub mod yaml;
+
+pub use spec::*;
+
+use crate::error::{Error, InputError};
+use std::path::Path;
+
+/// Reads and checks the scenario file at `path`.
+pub fn parse_file(path: &Path) -> Result<Scenario, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::from(
+            InputError::new(
+                path,
+                0,
+                0,
+                "",
+                format!("cannot read the scenario file: {e}"),
+            )
+            .with_hint("check the path; it is relative to the current folder"),
+        )
+    })?;
+    Ok(parse_str(&text, path)?)
+}
+
+/// Checks scenario `text` as if read from `path` (used for messages and relative paths).
+pub fn parse_str(text: &str, path: &Path) -> Result<Scenario, InputError> {
+    let raw: raw::RawScenario = yaml::from_str(text, path)?;
+    let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut ctx = validate::Ctx {
+        file: path,
+        text,
+        base_dir,
+        warnings: Vec::new(),
+    };
+    validate::scenario(&mut ctx, raw)
+}

@@ -1,0 +1,365 @@
+//! The raw serde mirror of the scenario file.
+//!
+//! These types follow the YAML one to one, reject unknown keys, and parse
+//! units while reading (so a bad unit is reported at its own position).
+//! Checks that span several fields happen in [`super::validate`], which
+//! uses the `Spanned` locations kept here to point at the right line.
+
+use crate::units::{Bytes, Cpu, Duration, NonNegative, Offset};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+
+/// Field names whose values are wrapped in `Spanned` (their `value` path segment is hidden).
+pub(crate) const SPANNED_FIELDS: &[&str] = &[
+    "name",
+    "duration",
+    "warmup",
+    "replications",
+    "interval",
+    "services",
+    "replicas",
+    "rate",
+    "pod",
+    "cpu",
+    "io",
+    "timeout",
+    "file",
+    "time_column",
+    "value_column",
+    "from",
+    "to",
+];
+
+/// The whole scenario file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub duration: Spanned<Duration>,
+    #[serde(default)]
+    pub warmup: Option<Spanned<Duration>>,
+    #[serde(default)]
+    pub seed: Option<Count>,
+    #[serde(default)]
+    pub replications: Option<Spanned<Count>>,
+    #[serde(default)]
+    pub metrics: Option<RawMetrics>,
+    #[serde(default)]
+    pub limits: Option<RawLimits>,
+    pub services: Spanned<Vec<Spanned<RawService>>>,
+}
+
+/// `metrics:` — how the per-interval series are sampled.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMetrics {
+    #[serde(default)]
+    pub interval: Option<Spanned<Duration>>,
+}
+
+/// `limits:` — safety limits of a run.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimits {
+    #[serde(default)]
+    pub max_events: Option<Count>,
+}
+
+/// One service: traffic, request shape, pods.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawService {
+    pub name: Spanned<String>,
+    pub replicas: Spanned<Count>,
+    pub traffic: RawTraffic,
+    pub request: RawRequest,
+    pub pod: Spanned<RawPod>,
+    #[serde(default)]
+    pub load_balancer: Option<RawBalancing>,
+}
+
+/// `traffic:` — arrival process and rate components.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTraffic {
+    #[serde(default)]
+    pub arrivals: Option<RawArrivals>,
+    pub rate: Spanned<Vec<Spanned<RawRate>>>,
+}
+
+/// How arrival times are drawn from the rate.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawArrivals {
+    Poisson,
+    Deterministic,
+}
+
+/// One rate component; the service's rate is their sum.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawRate {
+    Constant(RawConstant),
+    Diurnal(RawDiurnal),
+    Ramp(RawRamp),
+    Spike(RawSpike),
+    Trace(RawTrace),
+}
+
+/// `constant: { rps }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConstant {
+    pub rps: NonNegative,
+}
+
+/// `diurnal: { min, max, peak_at, period }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDiurnal {
+    pub min: NonNegative,
+    pub max: NonNegative,
+    pub peak_at: Offset,
+    #[serde(default)]
+    pub period: Option<Duration>,
+}
+
+/// `ramp: { from, to, start, end }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRamp {
+    pub from: NonNegative,
+    pub to: NonNegative,
+    pub start: Offset,
+    pub end: Offset,
+}
+
+/// `spike: { at, peak, rise, hold, fall }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpike {
+    pub at: Offset,
+    pub peak: NonNegative,
+    #[serde(default)]
+    pub rise: Option<Duration>,
+    #[serde(default)]
+    pub hold: Option<Duration>,
+    #[serde(default)]
+    pub fall: Option<Duration>,
+}
+
+/// `trace: { file, time_column, value_column, per, scale, from, to, interpolate }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrace {
+    pub file: Spanned<String>,
+    #[serde(default)]
+    pub time_column: Option<Spanned<String>>,
+    #[serde(default)]
+    pub value_column: Option<Spanned<String>>,
+    pub per: RawPer,
+    #[serde(default)]
+    pub scale: Option<NonNegative>,
+    #[serde(default)]
+    pub from: Option<Spanned<String>>,
+    #[serde(default)]
+    pub to: Option<Spanned<String>>,
+    #[serde(default)]
+    pub interpolate: Option<RawInterpolate>,
+}
+
+/// The unit the trace's value column counts requests per.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawPer {
+    Second,
+    Minute,
+    Hour,
+}
+
+/// How the rate between trace samples is filled in.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawInterpolate {
+    Step,
+    Linear,
+}
+
+/// `request:` — work per request.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequest {
+    pub cpu: Spanned<RawDist>,
+    #[serde(default)]
+    pub io: Option<Spanned<RawDist>>,
+    #[serde(default)]
+    pub timeout: Option<Spanned<Duration>>,
+}
+
+/// A distribution of durations.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawDist {
+    Constant(Duration),
+    Exponential(RawMean),
+    Lognormal(RawLognormal),
+    Gamma(RawGamma),
+    Uniform(RawUniform),
+}
+
+/// `exponential: { mean }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMean {
+    pub mean: Duration,
+}
+
+/// `lognormal: { median, p99 }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLognormal {
+    pub median: Duration,
+    pub p99: Duration,
+}
+
+/// `gamma: { mean, cv }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGamma {
+    pub mean: Duration,
+    pub cv: NonNegative,
+}
+
+/// `uniform: { min, max }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUniform {
+    pub min: Duration,
+    pub max: Duration,
+}
+
+/// `pod:` — one replica's capacity.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPod {
+    #[serde(default)]
+    pub concurrency: Option<Concurrency>,
+    #[serde(default)]
+    pub queue_limit: Option<Count>,
+    #[serde(default)]
+    pub requests: Option<RawResources>,
+    #[serde(default)]
+    pub limits: Option<RawResources>,
+}
+
+/// `requests:` / `limits:` of a container, in Kubernetes quantities.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawResources {
+    #[serde(default)]
+    pub cpu: Option<Spanned<Cpu>>,
+    #[serde(default)]
+    pub memory: Option<Bytes>,
+}
+
+/// Load-balancing policy across a service's Ready pods.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawBalancing {
+    RoundRobin,
+    Random,
+    LeastRequest,
+}
+
+/// A whole number that is not negative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count(pub u64);
+
+struct CountVisitor;
+
+impl Visitor<'_> for CountVisitor {
+    type Value = Count;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a whole number that is not negative")
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
+        Ok(Count(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
+        u64::try_from(v).map(Count).map_err(|_| {
+            E::custom(format!(
+                "expected a whole number that is not negative, found {v}"
+            ))
+        })
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
+        Err(E::custom(format!(
+            "expected a whole number that is not negative, found {v}"
+        )))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Count, E> {
+        Err(E::custom(format!(
+            "expected a whole number that is not negative, found the text \"{v}\"\nhint: write a plain number without quotes"
+        )))
+    }
+}
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(CountVisitor)
+    }
+}
+
+/// Worker slots per pod: a positive number or `unlimited`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Concurrency {
+    /// At most this many requests are served at once.
+    Slots(u64),
+    /// No limit on requests served at once.
+    Unlimited,
+}
+
+impl<'de> Deserialize<'de> for Concurrency {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Concurrency;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a positive whole number or `unlimited`")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Concurrency, E> {
+                if v == 0 {
+                    return Err(E::custom("expected at least 1 worker slot, found 0"));
+                }
+                Ok(Concurrency::Slots(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Concurrency, E> {
+                match u64::try_from(v) {
+                    Ok(u) => self.visit_u64(u),
+                    Err(_) => Err(E::custom(format!(
+                        "expected a positive whole number or `unlimited`, found {v}"
+                    ))),
+                }
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Concurrency, E> {
+                Err(E::custom(format!(
+                    "expected a positive whole number or `unlimited`, found {v}"
+                )))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Concurrency, E> {
+                if v == "unlimited" {
+                    Ok(Concurrency::Unlimited)
+                } else {
+                    Err(E::custom(format!(
+                        "expected a positive whole number or `unlimited`, found \"{v}\""
+                    )))
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

@@ -1,0 +1,335 @@
+//! Loading request-rate traces from CSV onto a regular grid.
+//!
+//! A trace is a CSV file with a time column (ISO-8601 with or without `T`
+//! and `Z`, or plain seconds) and a value column counting requests per
+//! second, minute or hour at each timestamp. Rows must be in time order on
+//! a regular grid (the smallest gap between rows); grid points without a
+//! row count as zero, as the published traces require.
+
+use super::spec::{Interpolation, TraceRate};
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use std::path::Path;
+
+/// What to read from a trace file.
+#[derive(Debug, Clone)]
+pub struct TraceRequest<'a> {
+    /// Time column name; `None` = the first column.
+    pub time_column: Option<&'a str>,
+    /// Value column name; `None` = the second column.
+    pub value_column: Option<&'a str>,
+    /// Seconds in the unit the values count requests per.
+    pub per_s: f64,
+    /// Multiplier applied to every value.
+    pub scale: f64,
+    /// Timestamp mapped to scenario time 0; `None` = the first row.
+    pub from: Option<&'a str>,
+    /// Timestamp after which the rate is 0.
+    pub to: Option<&'a str>,
+    /// Fill-in between samples.
+    pub interpolation: Interpolation,
+}
+
+/// Why a trace could not be loaded; the caller attaches the scenario location.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TraceError {
+    /// The file could not be opened or read.
+    Io(String),
+    /// A named column is not in the header.
+    Column {
+        /// `time_column` or `value_column`.
+        field: &'static str,
+        /// The name asked for.
+        name: String,
+        /// The header's columns.
+        available: Vec<String>,
+    },
+    /// A row is malformed.
+    Row {
+        /// 1-based line in the CSV file.
+        line: u64,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// `from` or `to` is unusable.
+    Bound {
+        /// `from` or `to`.
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+/// Largest grid the loader accepts (guards against a stray far-away timestamp).
+const MAX_GRID_POINTS: i64 = 50_000_000;
+
+/// Parses a timestamp into nanoseconds since the Unix epoch (naive times are UTC).
+pub fn parse_timestamp(text: &str) -> Result<i64, String> {
+    let s = text.trim();
+    if let Ok(secs) = s.parse::<f64>() {
+        if secs.is_finite() && secs.abs() < 9e9 {
+            return Ok((secs * 1e9).round() as i64);
+        }
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return t
+            .timestamp_nanos_opt()
+            .ok_or_else(|| format!("timestamp \"{text}\" is out of range"));
+    }
+    let naive = s.strip_suffix('Z').unwrap_or(s);
+    const FORMATS: [&str; 4] = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ];
+    let parsed = FORMATS
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(naive, f).ok())
+        .or_else(|| {
+            NaiveDate::parse_from_str(naive, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        });
+    match parsed {
+        Some(t) => t
+            .and_utc()
+            .timestamp_nanos_opt()
+            .ok_or_else(|| format!("timestamp \"{text}\" is out of range")),
+        None => Err(format!(
+            "expected a timestamp such as 1998-05-01 00:00:00, 1995-07-01T04:00:00Z or plain seconds, found \"{text}\""
+        )),
+    }
+}
+
+fn column_index(
+    headers: &csv::StringRecord,
+    name: Option<&str>,
+    default: usize,
+    field: &'static str,
+) -> Result<usize, TraceError> {
+    let available = || headers.iter().map(str::to_string).collect();
+    match name {
+        Some(n) => headers
+            .iter()
+            .position(|h| h.trim() == n)
+            .ok_or_else(|| TraceError::Column {
+                field,
+                name: n.to_string(),
+                available: available(),
+            }),
+        None if default < headers.len() => Ok(default),
+        None => Err(TraceError::Column {
+            field,
+            name: format!("column {}", default + 1),
+            available: available(),
+        }),
+    }
+}
+
+/// Reads the (timestamp ns, value) rows of the file.
+fn read_rows(path: &Path, req: &TraceRequest) -> Result<Vec<(i64, f64, u64)>, TraceError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| TraceError::Io(e.to_string()))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| TraceError::Io(e.to_string()))?
+        .clone();
+    let t_col = column_index(&headers, req.time_column, 0, "time_column")?;
+    let v_col = column_index(&headers, req.value_column, 1, "value_column")?;
+    let mut rows: Vec<(i64, f64, u64)> = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| TraceError::Row {
+            line: e.position().map(|p| p.line()).unwrap_or(0),
+            message: e.to_string(),
+        })?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let row_err = |message: String| TraceError::Row { line, message };
+        let t = parse_timestamp(record.get(t_col).unwrap_or("")).map_err(row_err)?;
+        let raw = record.get(v_col).unwrap_or("");
+        let v: f64 = raw.parse().map_err(|_| {
+            row_err(format!(
+                "expected a request count in column {}, found \"{raw}\"",
+                v_col + 1
+            ))
+        })?;
+        if !v.is_finite() || v < 0.0 {
+            return Err(row_err(format!(
+                "expected a request count that is not negative, found {raw}"
+            )));
+        }
+        if let Some(&(prev, _, _)) = rows.last() {
+            if t <= prev {
+                return Err(row_err("timestamps must increase from row to row".into()));
+            }
+        }
+        rows.push((t, v, line));
+    }
+    if rows.is_empty() {
+        return Err(TraceError::Row {
+            line: 1,
+            message: "the file has no data rows".into(),
+        });
+    }
+    Ok(rows)
+}
+
+/// Loads the trace at `path` onto a regular grid in scenario time.
+pub fn load(path: &Path, req: &TraceRequest) -> Result<TraceRate, TraceError> {
+    let rows = read_rows(path, req)?;
+    let t0 = rows[0].0;
+    let step = rows
+        .windows(2)
+        .map(|w| w[1].0 - w[0].0)
+        .min()
+        .unwrap_or((req.per_s * 1e9) as i64);
+    let last = rows[rows.len() - 1].0;
+    let points = (last - t0) / step + 1;
+    if points > MAX_GRID_POINTS {
+        return Err(TraceError::Row {
+            line: 2,
+            message: format!(
+                "the rows span {points} steps of the smallest gap between rows; that is too many to hold"
+            ),
+        });
+    }
+    let mut rates_rps = vec![0.0; points as usize];
+    let factor = req.scale / req.per_s;
+    for &(t, v, line) in &rows {
+        if (t - t0) % step != 0 {
+            return Err(TraceError::Row {
+                line,
+                message: format!(
+                    "timestamp is not on the regular grid of the file (first row plus multiples of {} s, the smallest gap between rows)",
+                    step as f64 / 1e9
+                ),
+            });
+        }
+        rates_rps[((t - t0) / step) as usize] = v * factor;
+    }
+    let bound = |field: &'static str, text: Option<&str>| -> Result<Option<i64>, TraceError> {
+        text.map(|s| parse_timestamp(s).map_err(|message| TraceError::Bound { field, message }))
+            .transpose()
+    };
+    let from = bound("from", req.from)?.unwrap_or(t0);
+    let grid_end = t0 + points * step;
+    if from >= grid_end {
+        return Err(TraceError::Bound {
+            field: "from",
+            message: "`from` is at or after the end of the trace".into(),
+        });
+    }
+    let end_s = match bound("to", req.to)? {
+        Some(to) if to <= from => {
+            return Err(TraceError::Bound {
+                field: "to",
+                message: "`to` must be after `from` (or the first row)".into(),
+            });
+        }
+        Some(to) => (to.min(grid_end) - from) as f64 / 1e9,
+        None => (grid_end - from) as f64 / 1e9,
+    };
+    Ok(TraceRate {
+        start_s: (t0 - from) as f64 / 1e9,
+        step_s: step as f64 / 1e9,
+        rates_rps,
+        end_s,
+        interpolation: req.interpolation,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn request() -> TraceRequest<'static> {
+        TraceRequest {
+            time_column: None,
+            value_column: None,
+            per_s: 60.0,
+            scale: 1.0,
+            from: None,
+            to: None,
+            interpolation: Interpolation::Step,
+        }
+    }
+
+    fn csv_file(text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f
+    }
+
+    #[test]
+    fn timestamps_in_all_accepted_forms() {
+        let base = parse_timestamp("1998-05-01 00:00:00").unwrap();
+        assert_eq!(base, 893_980_800_000_000_000);
+        assert_eq!(parse_timestamp("1998-05-01T00:00:00Z").unwrap(), base);
+        assert_eq!(parse_timestamp("1998-05-01T00:00:00").unwrap(), base);
+        assert_eq!(parse_timestamp("1998-05-01T02:00:00+02:00").unwrap(), base);
+        assert_eq!(parse_timestamp("1998-05-01").unwrap(), base);
+        assert_eq!(parse_timestamp("893980800").unwrap(), base);
+        assert!(parse_timestamp("May 1st").is_err());
+    }
+
+    #[test]
+    fn missing_rows_are_zero_and_from_to_clip() {
+        let f = csv_file(
+            "period,count\n2000-01-01 00:00:00,60\n2000-01-01 00:01:00,120\n2000-01-01 00:03:00,30\n",
+        );
+        let t = load(f.path(), &request()).unwrap();
+        assert_eq!(t.step_s, 60.0);
+        assert_eq!(t.rates_rps, vec![1.0, 2.0, 0.0, 0.5]);
+        assert_eq!((t.start_s, t.end_s), (0.0, 240.0));
+        let clipped = TraceRequest {
+            from: Some("2000-01-01 00:01:00"),
+            to: Some("2000-01-01 00:03:00"),
+            ..request()
+        };
+        let t = load(f.path(), &clipped).unwrap();
+        assert_eq!((t.start_s, t.end_s), (-60.0, 120.0));
+    }
+
+    #[test]
+    fn named_columns_and_bad_rows() {
+        let f = csv_file("a,b,c\n0,x,5\n60,y,7\n");
+        let named = TraceRequest {
+            time_column: Some("a"),
+            value_column: Some("c"),
+            per_s: 1.0,
+            ..request()
+        };
+        assert_eq!(load(f.path(), &named).unwrap().rates_rps, vec![5.0, 7.0]);
+        let wrong = TraceRequest {
+            value_column: Some("count"),
+            ..request()
+        };
+        assert!(matches!(
+            load(f.path(), &wrong),
+            Err(TraceError::Column {
+                field: "value_column",
+                ..
+            })
+        ));
+        let bad = csv_file("t,v\n0,1\n60,-3\n");
+        assert_eq!(
+            load(bad.path(), &request()),
+            Err(TraceError::Row {
+                line: 3,
+                message: "expected a request count that is not negative, found -3".into()
+            })
+        );
+        let unordered = csv_file("t,v\n60,1\n0,1\n");
+        assert!(matches!(
+            load(unordered.path(), &request()),
+            Err(TraceError::Row { line: 3, .. })
+        ));
+        let irregular = csv_file("t,v\n0,1\n60,1\n90,1\n125,1\n");
+        assert!(matches!(
+            load(irregular.path(), &request()),
+            Err(TraceError::Row { .. })
+        ));
+    }
+}
