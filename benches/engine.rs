@@ -1,1 +1,94 @@
-fn main() {}
+//! Engine throughput: simulated requests per second of one core.
+//!
+//! * `mmc-32`: the issue-1 contract scenario (M/M/32 at ρ = 0.9, dedicated
+//!   CPU), shortened to 20 simulated minutes and one replication.
+//! * `ps-limit`: the same load on pods with a CPU limit below their slots
+//!   (limited processor sharing: virtual clock and rescheduled completions).
+//! * `diurnal-io`: a diurnal rate (thinning), lognormal work, I/O, timeouts,
+//!   least-request balancing over 8 pods.
+//!
+//! Criterion reports "elements/s" = simulated requests per second.
+
+use capsim::model::simulate;
+use capsim::scenario::parse_str;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::path::Path;
+
+const MMC_32: &str = "name: mmc-32
+duration: 20m
+seed: 1
+services:
+  - name: api
+    replicas: 1
+    traffic:
+      arrivals: poisson
+      rate:
+        - constant: { rps: 288 }
+    request:
+      cpu: { exponential: { mean: 100ms } }
+    pod:
+      concurrency: 32
+";
+
+const PS_LIMIT: &str = "name: ps-limit
+duration: 20m
+seed: 1
+services:
+  - name: api
+    replicas: 4
+    traffic:
+      rate:
+        - constant: { rps: 288 }
+    request:
+      cpu: { exponential: { mean: 100ms } }
+    pod:
+      concurrency: 16
+      limits: { cpu: \"8\" }
+";
+
+const DIURNAL_IO: &str = "name: diurnal-io
+duration: 20m
+seed: 1
+services:
+  - name: web
+    replicas: 8
+    load_balancer: least_request
+    traffic:
+      rate:
+        - diurnal: { min: 100, max: 500, peak_at: \"00:10\", period: 20m }
+    request:
+      cpu: { lognormal: { median: 8ms, p99: 60ms } }
+      io: { exponential: { mean: 20ms } }
+      timeout: 2s
+    pod:
+      concurrency: 32
+      queue_limit: 100
+      limits: { cpu: \"2\" }
+";
+
+fn throughput(c: &mut Criterion) {
+    let mut group = c.benchmark_group("engine");
+    group.sample_size(20);
+    for (name, yaml) in [
+        ("mmc-32", MMC_32),
+        ("ps-limit", PS_LIMIT),
+        ("diurnal-io", DIURNAL_IO),
+    ] {
+        let scenario = parse_str(yaml, Path::new("bench.yaml")).expect("bench scenario parses");
+        let requests = simulate(&scenario, 0, 0)
+            .expect("runs")
+            .services
+            .iter()
+            .map(|s| s.outcomes.offered)
+            .sum();
+        group.throughput(Throughput::Elements(requests));
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(simulate(&scenario, 0, 0).expect("runs")))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, throughput);
+criterion_main!(benches);
