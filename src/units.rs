@@ -183,7 +183,7 @@ pub fn parse_percent(text: &str) -> Result<f64, String> {
         })?;
     if !v.is_finite() || !(0.0..=100.0).contains(&v) {
         return Err(format!(
-            "expected a percentage between 0% and 100%, found \"{text}\""
+            "expected a percentage between 0% and 100%, found \"{text}\"\nhint: write it like 99.9%"
         ));
     }
     Ok(v)
@@ -218,7 +218,7 @@ pub fn parse_offset(text: &str) -> Result<Nanos, String> {
     } else {
         parse_duration(text).map_err(|_| {
             format!(
-                "expected a time of day like \"09:00\" or a duration from the start like 90m, found \"{text}\""
+                "expected a time of day like \"09:00\" or a duration from the start like 90m, found \"{text}\"\nhint: {DURATION_HINT}; quote times of day"
             )
         })
     }
@@ -319,7 +319,7 @@ impl<'de> Deserialize<'de> for Cpu {
                         Ok(Cpu(v))
                     } else {
                         Err(format!(
-                            "expected a CPU quantity that is not negative, found {v}"
+                            "expected a CPU quantity that is not negative, found {v}\nhint: write cores as Kubernetes does: \"2\", \"1.5\" or millicores \"500m\""
                         ))
                     }
                 },
@@ -344,7 +344,7 @@ impl<'de> Deserialize<'de> for Bytes {
                         Ok(Bytes(v.round() as u64))
                     } else {
                         Err(format!(
-                            "expected a memory quantity that is not negative, found {v}"
+                            "expected a memory quantity that is not negative, found {v}\nhint: write bytes as Kubernetes does: 512Mi, 1Gi, 1G or a plain number of bytes"
                         ))
                     }
                 },
@@ -389,7 +389,9 @@ impl<'de> Deserialize<'de> for NonNegative {
                     if v.is_finite() && v >= 0.0 {
                         Ok(NonNegative(v))
                     } else {
-                        Err(format!("expected a number that is not negative, found {v}"))
+                        Err(format!(
+                            "expected a number that is not negative, found {v}\nhint: rates, counts and factors cannot be negative; write 0 for none"
+                        ))
                     }
                 },
             },

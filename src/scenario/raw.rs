@@ -30,6 +30,19 @@ pub(crate) const SPANNED_FIELDS: &[&str] = &[
     "value_column",
     "from",
     "to",
+    "max_events",
+    "max",
+    "period",
+    "end",
+    "mean",
+    "median",
+    "p99",
+    "cv",
+    "concurrency",
+    "queue_limit",
+    "rps",
+    "min",
+    "peak",
 ];
 
 /// The whole scenario file.
@@ -66,7 +79,7 @@ pub struct RawMetrics {
 #[serde(deny_unknown_fields)]
 pub struct RawLimits {
     #[serde(default)]
-    pub max_events: Option<Count>,
+    pub max_events: Option<Spanned<Count>>,
 }
 
 /// One service: traffic, request shape, pods.
@@ -107,35 +120,35 @@ pub enum RawRate {
     Diurnal(RawDiurnal),
     Ramp(RawRamp),
     Spike(RawSpike),
-    Trace(RawTrace),
+    Trace(Box<RawTrace>),
 }
 
 /// `constant: { rps }`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawConstant {
-    pub rps: NonNegative,
+    pub rps: Spanned<NonNegative>,
 }
 
 /// `diurnal: { min, max, peak_at, period }`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDiurnal {
-    pub min: NonNegative,
-    pub max: NonNegative,
+    pub min: Spanned<NonNegative>,
+    pub max: Spanned<NonNegative>,
     pub peak_at: Offset,
     #[serde(default)]
-    pub period: Option<Duration>,
+    pub period: Option<Spanned<Duration>>,
 }
 
 /// `ramp: { from, to, start, end }`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRamp {
-    pub from: NonNegative,
-    pub to: NonNegative,
+    pub from: Spanned<NonNegative>,
+    pub to: Spanned<NonNegative>,
     pub start: Offset,
-    pub end: Offset,
+    pub end: Spanned<Offset>,
 }
 
 /// `spike: { at, peak, rise, hold, fall }`.
@@ -143,7 +156,7 @@ pub struct RawRamp {
 #[serde(deny_unknown_fields)]
 pub struct RawSpike {
     pub at: Offset,
-    pub peak: NonNegative,
+    pub peak: Spanned<NonNegative>,
     #[serde(default)]
     pub rise: Option<Duration>,
     #[serde(default)]
@@ -215,23 +228,23 @@ pub enum RawDist {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawMean {
-    pub mean: Duration,
+    pub mean: Spanned<Duration>,
 }
 
 /// `lognormal: { median, p99 }`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLognormal {
-    pub median: Duration,
-    pub p99: Duration,
+    pub median: Spanned<Duration>,
+    pub p99: Spanned<Duration>,
 }
 
 /// `gamma: { mean, cv }`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawGamma {
-    pub mean: Duration,
-    pub cv: NonNegative,
+    pub mean: Spanned<Duration>,
+    pub cv: Spanned<NonNegative>,
 }
 
 /// `uniform: { min, max }`.
@@ -239,7 +252,7 @@ pub struct RawGamma {
 #[serde(deny_unknown_fields)]
 pub struct RawUniform {
     pub min: Duration,
-    pub max: Duration,
+    pub max: Spanned<Duration>,
 }
 
 /// `pod:` — one replica's capacity.
@@ -247,9 +260,9 @@ pub struct RawUniform {
 #[serde(deny_unknown_fields)]
 pub struct RawPod {
     #[serde(default)]
-    pub concurrency: Option<Concurrency>,
+    pub concurrency: Option<Spanned<Concurrency>>,
     #[serde(default)]
-    pub queue_limit: Option<Count>,
+    pub queue_limit: Option<Spanned<Count>>,
     #[serde(default)]
     pub requests: Option<RawResources>,
     #[serde(default)]
@@ -292,13 +305,13 @@ impl Visitor<'_> for CountVisitor {
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
         u64::try_from(v).map(Count).map_err(|_| {
             E::custom(format!(
-                "expected a whole number that is not negative, found {v}"
+                "expected a whole number that is not negative, found {v}\nhint: write a plain whole number such as 3"
             ))
         })
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
         Err(E::custom(format!(
-            "expected a whole number that is not negative, found {v}"
+            "expected a whole number that is not negative, found {v}\nhint: write a whole number without a fraction, such as 3"
         )))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Count, E> {
@@ -333,7 +346,9 @@ impl<'de> Deserialize<'de> for Concurrency {
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Concurrency, E> {
                 if v == 0 {
-                    return Err(E::custom("expected at least 1 worker slot, found 0"));
+                    return Err(E::custom(
+                        "expected at least 1 worker slot, found 0\nhint: write a positive number of slots, or `unlimited` for no limit",
+                    ));
                 }
                 Ok(Concurrency::Slots(v))
             }
@@ -341,13 +356,13 @@ impl<'de> Deserialize<'de> for Concurrency {
                 match u64::try_from(v) {
                     Ok(u) => self.visit_u64(u),
                     Err(_) => Err(E::custom(format!(
-                        "expected a positive whole number or `unlimited`, found {v}"
+                        "expected a positive whole number or `unlimited`, found {v}\nhint: write a positive number of slots, or `unlimited` for no limit"
                     ))),
                 }
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Concurrency, E> {
                 Err(E::custom(format!(
-                    "expected a positive whole number or `unlimited`, found {v}"
+                    "expected a positive whole number or `unlimited`, found {v}\nhint: write a whole number of slots, such as 8"
                 )))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Concurrency, E> {
@@ -355,7 +370,7 @@ impl<'de> Deserialize<'de> for Concurrency {
                     Ok(Concurrency::Unlimited)
                 } else {
                     Err(E::custom(format!(
-                        "expected a positive whole number or `unlimited`, found \"{v}\""
+                        "expected a positive whole number or `unlimited`, found \"{v}\"\nhint: write a plain number of slots without quotes, or `unlimited`"
                     )))
                 }
             }

@@ -7,6 +7,7 @@
 //! row count as zero, as the published traces require.
 
 use super::spec::{Interpolation, TraceRate};
+use super::validate::MAX_RPS;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use std::path::Path;
 
@@ -60,15 +61,23 @@ pub enum TraceError {
 }
 
 /// Largest grid the loader accepts (guards against a stray far-away timestamp).
-const MAX_GRID_POINTS: i64 = 50_000_000;
+const MAX_GRID_POINTS: i128 = 50_000_000;
+
+/// Formats nanoseconds since the Unix epoch as `YYYY-MM-DD HH:MM:SS` (UTC), for messages.
+fn format_timestamp(ns: i128) -> String {
+    DateTime::from_timestamp_nanos(ns.clamp(i64::MIN.into(), i64::MAX.into()) as i64)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
 
 /// Parses a timestamp into nanoseconds since the Unix epoch (naive times are UTC).
 pub fn parse_timestamp(text: &str) -> Result<i64, String> {
     let s = text.trim();
-    if let Ok(secs) = s.parse::<f64>() {
-        if secs.is_finite() && secs.abs() < 9e9 {
-            return Ok((secs * 1e9).round() as i64);
-        }
+    if let Ok(secs) = s.parse::<f64>()
+        && secs.is_finite()
+        && secs.abs() < 9e9
+    {
+        return Ok((secs * 1e9).round() as i64);
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return t
@@ -142,34 +151,50 @@ fn read_rows(path: &Path, req: &TraceRequest) -> Result<Vec<(i64, f64, u64)>, Tr
     for record in reader.records() {
         let record = record.map_err(|e| TraceError::Row {
             line: e.position().map(|p| p.line()).unwrap_or(0),
-            message: e.to_string(),
+            message: format!(
+                "{e}\nhint: {}",
+                match e.kind() {
+                    csv::ErrorKind::UnequalLengths { .. } =>
+                        "every row needs as many comma-separated fields as the header",
+                    _ => "a trace is a UTF-8 text file of comma-separated values",
+                }
+            ),
         })?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let row_err = |message: String| TraceError::Row { line, message };
-        let t = parse_timestamp(record.get(t_col).unwrap_or("")).map_err(row_err)?;
+        let t = parse_timestamp(record.get(t_col).unwrap_or("")).map_err(|m| {
+            row_err(format!(
+                "{m}\nhint: every row needs a timestamp in column {} ({})",
+                t_col + 1,
+                &headers[t_col]
+            ))
+        })?;
         let raw = record.get(v_col).unwrap_or("");
         let v: f64 = raw.parse().map_err(|_| {
             row_err(format!(
-                "expected a request count in column {}, found \"{raw}\"",
-                v_col + 1
+                "expected a request count in column {} ({}), found \"{raw}\"\nhint: write a plain number of requests, such as 60 or 12.5",
+                v_col + 1,
+                &headers[v_col]
             ))
         })?;
         if !v.is_finite() || v < 0.0 {
             return Err(row_err(format!(
-                "expected a request count that is not negative, found {raw}"
+                "expected a request count that is not negative, found {raw}\nhint: write 0 for a period without requests"
             )));
         }
-        if let Some(&(prev, _, _)) = rows.last() {
-            if t <= prev {
-                return Err(row_err("timestamps must increase from row to row".into()));
-            }
+        if let Some(&(prev, _, _)) = rows.last()
+            && t <= prev
+        {
+            return Err(row_err(
+                "expected a timestamp later than the previous row's\nhint: sort the rows by time and remove duplicates".into(),
+            ));
         }
         rows.push((t, v, line));
     }
     if rows.is_empty() {
         return Err(TraceError::Row {
             line: 1,
-            message: "the file has no data rows".into(),
+            message: "expected a header line and at least one data row, found no data rows\nhint: the first line names the columns, each further line is one sample".into(),
         });
     }
     Ok(rows)
@@ -178,53 +203,84 @@ fn read_rows(path: &Path, req: &TraceRequest) -> Result<Vec<(i64, f64, u64)>, Tr
 /// Loads the trace at `path` onto a regular grid in scenario time.
 pub fn load(path: &Path, req: &TraceRequest) -> Result<TraceRate, TraceError> {
     let rows = read_rows(path, req)?;
-    let t0 = rows[0].0;
+    // i128: two timestamps near the ends of the i64 range are ~1.8e19 ns apart.
+    let t0 = i128::from(rows[0].0);
     let step = rows
         .windows(2)
-        .map(|w| w[1].0 - w[0].0)
+        .map(|w| i128::from(w[1].0) - i128::from(w[0].0))
         .min()
-        .unwrap_or((req.per_s * 1e9) as i64);
-    let last = rows[rows.len() - 1].0;
+        .unwrap_or((req.per_s * 1e9) as i128)
+        .max(1);
+    let last = i128::from(rows[rows.len() - 1].0);
     let points = (last - t0) / step + 1;
     if points > MAX_GRID_POINTS {
         return Err(TraceError::Row {
             line: 2,
             message: format!(
-                "the rows span {points} steps of the smallest gap between rows; that is too many to hold"
+                "the rows span {points} steps of the smallest gap between rows; that is too many to hold\nhint: check for a stray timestamp far from the others, or rows closer together than the rest"
             ),
         });
     }
     let mut rates_rps = vec![0.0; points as usize];
     let factor = req.scale / req.per_s;
     for &(t, v, line) in &rows {
+        let t = i128::from(t);
         if (t - t0) % step != 0 {
             return Err(TraceError::Row {
                 line,
                 message: format!(
-                    "timestamp is not on the regular grid of the file (first row plus multiples of {} s, the smallest gap between rows)",
+                    "expected a timestamp on the regular grid of the file (first row plus multiples of {} s, the smallest gap between rows)\nhint: traces need evenly spaced rows; leave out a row for a period without requests",
                     step as f64 / 1e9
                 ),
             });
         }
-        rates_rps[((t - t0) / step) as usize] = v * factor;
+        let rate = v * factor;
+        if rate > MAX_RPS {
+            return Err(TraceError::Row {
+                line,
+                message: format!(
+                    "expected at most {MAX_RPS:e} requests per second, found {v} per {} s × scale {} = {rate:e} per second\nhint: capsim simulates every request, so rates are limited to a billion per second per component",
+                    req.per_s, req.scale
+                ),
+            });
+        }
+        rates_rps[((t - t0) / step) as usize] = rate;
     }
     let bound = |field: &'static str, text: Option<&str>| -> Result<Option<i64>, TraceError> {
-        text.map(|s| parse_timestamp(s).map_err(|message| TraceError::Bound { field, message }))
-            .transpose()
+        text.map(|s| {
+            parse_timestamp(s).map_err(|message| TraceError::Bound {
+                field,
+                message: format!("{message}\nhint: quote timestamps: \"1998-05-01 00:00:00\""),
+            })
+        })
+        .transpose()
     };
-    let from = bound("from", req.from)?.unwrap_or(t0);
+    let from = bound("from", req.from)?.map_or(t0, i128::from);
     let grid_end = t0 + points * step;
     if from >= grid_end {
         return Err(TraceError::Bound {
             field: "from",
-            message: "`from` is at or after the end of the trace".into(),
+            message: format!(
+                "expected `from` before the end of the trace ({}), found {}\nhint: `from` is the trace time that becomes the start of the run",
+                format_timestamp(grid_end),
+                format_timestamp(from)
+            ),
         });
     }
-    let end_s = match bound("to", req.to)? {
+    let end_s = match bound("to", req.to)?.map(i128::from) {
         Some(to) if to <= from => {
+            let what = if req.from.is_some() {
+                "`from`"
+            } else {
+                "the first row"
+            };
             return Err(TraceError::Bound {
                 field: "to",
-                message: "`to` must be after `from` (or the first row)".into(),
+                message: format!(
+                    "expected `to` later than {what} ({}), found {}\nhint: `to` ends the part of the trace that is replayed; it must come after where the replay starts",
+                    format_timestamp(from),
+                    format_timestamp(to)
+                ),
             });
         }
         Some(to) => (to.min(grid_end) - from) as f64 / 1e9,
@@ -318,7 +374,7 @@ mod tests {
             load(bad.path(), &request()),
             Err(TraceError::Row {
                 line: 3,
-                message: "expected a request count that is not negative, found -3".into()
+                message: "expected a request count that is not negative, found -3\nhint: write 0 for a period without requests".into()
             })
         );
         let unordered = csv_file("t,v\n60,1\n0,1\n");
