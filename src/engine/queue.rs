@@ -1,7 +1,11 @@
 //! The pending-event set: a binary min-heap ordered by (time, insertion sequence).
 //!
 //! Equal times pop in the order they were pushed, which makes every run
-//! deterministic regardless of how the heap happens to be laid out.
+//! deterministic regardless of how the heap happens to be laid out. Time and
+//! sequence number are packed into one `u128` key (time in the high half),
+//! so keys are unique and one integer comparison orders two entries.
+//! (A radix heap and a 4-ary heap were measured too; neither beat std's
+//! binary heap on the engine benchmark.)
 
 use crate::units::Nanos;
 use std::cmp::Ordering;
@@ -9,14 +13,13 @@ use std::collections::BinaryHeap;
 
 /// One pending event and its sort key.
 struct Entry<E> {
-    at: Nanos,
-    seq: u64,
+    key: u128,
     event: E,
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.at == other.at && self.seq == other.seq
+        self.key == other.key
     }
 }
 
@@ -30,16 +33,20 @@ impl<E> PartialOrd for Entry<E> {
 
 impl<E> Ord for Entry<E> {
     /// Reversed, so that `BinaryHeap` (a max-heap) pops the earliest entry first.
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .at
-            .cmp(&self.at)
-            .then_with(|| other.seq.cmp(&self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
 /// Events waiting to fire, earliest first; ties in insertion order.
+///
+/// The earliest event is often the one just scheduled (the next arrival of a
+/// busy service, say). Such an event waits in `front`, outside the heap,
+/// which saves a heap push and pop; invariant: `front` is earlier than
+/// everything in `heap`.
 pub struct EventQueue<E> {
+    front: Option<Entry<E>>,
     heap: BinaryHeap<Entry<E>>,
     next_seq: u64,
 }
@@ -54,6 +61,7 @@ impl<E> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
         EventQueue {
+            front: None,
             heap: BinaryHeap::with_capacity(64),
             next_seq: 0,
         }
@@ -62,31 +70,46 @@ impl<E> EventQueue<E> {
     /// Adds `event` to fire at `at`.
     #[inline]
     pub fn push(&mut self, at: Nanos, event: E) {
-        let seq = self.next_seq;
+        let key = ((at as u128) << 64) | self.next_seq as u128;
         self.next_seq += 1;
-        self.heap.push(Entry { at, seq, event });
+        let entry = Entry { key, event };
+        match &self.front {
+            Some(f) if key < f.key => {
+                let previous = self.front.replace(entry).expect("front is set");
+                self.heap.push(previous);
+            }
+            Some(_) => self.heap.push(entry),
+            None if self.heap.peek().is_none_or(|top| key < top.key) => self.front = Some(entry),
+            None => self.heap.push(entry),
+        }
     }
 
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(Nanos, E)> {
-        self.heap.pop().map(|e| (e.at, e.event))
+        self.front
+            .take()
+            .or_else(|| self.heap.pop())
+            .map(|e| ((e.key >> 64) as Nanos, e.event))
     }
 
     /// The time of the earliest event, if any.
     #[inline]
     pub fn peek_time(&self) -> Option<Nanos> {
-        self.heap.peek().map(|e| e.at)
+        self.front
+            .as_ref()
+            .or_else(|| self.heap.peek())
+            .map(|e| (e.key >> 64) as Nanos)
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.front.is_some() as usize
     }
 
     /// True when nothing is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.front.is_none() && self.heap.is_empty()
     }
 }
 
@@ -108,6 +131,37 @@ mod tests {
             vec![(10, "a1"), (10, "a2"), (10, "a3"), (20, "b"), (30, "c")]
         );
         assert!(q.is_empty());
+    }
+
+    #[test]
+    fn matches_a_sorted_reference_on_random_input() {
+        // A simple LCG drives a mix of pushes and pops; the reference is a sorted Vec.
+        let mut q = EventQueue::new();
+        let mut reference: Vec<(Nanos, u64)> = Vec::new();
+        let mut state = 12345u64;
+        let mut seq = 0u64;
+        let mut now = 0;
+        for _ in 0..20_000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            if state >> 62 != 0 || reference.is_empty() {
+                let at = now + (state >> 40) % 50;
+                q.push(at, seq);
+                reference.push((at, seq));
+                seq += 1;
+            } else {
+                reference.sort();
+                let expected = reference.remove(0);
+                assert_eq!(q.pop(), Some(expected));
+                now = expected.0;
+            }
+        }
+        reference.sort();
+        for expected in reference {
+            assert_eq!(q.pop(), Some(expected));
+        }
+        assert_eq!(q.pop(), None);
     }
 
     #[test]

@@ -36,6 +36,9 @@ impl LatencyHistogram {
 
     /// Adds every sample of `other`.
     pub fn merge(&mut self, other: &LatencyHistogram) {
+        if other.count() == 0 {
+            return;
+        }
         self.hist
             .add(&other.hist)
             .expect("histograms of one scenario share bounds");
@@ -45,7 +48,9 @@ impl LatencyHistogram {
 
     /// Forgets every sample (keeps the allocation).
     pub fn reset(&mut self) {
-        self.hist.reset();
+        if self.count() > 0 {
+            self.hist.reset();
+        }
         self.sum_ns = 0;
         self.max_ns = 0;
     }

@@ -91,11 +91,14 @@ impl ServiceRecorder {
             self.open.timed_out += 1;
             self.outcomes.timed_out += measured as u64;
         } else {
+            // One histogram record per request: measured latencies are folded
+            // into the run's histogram when the interval closes.
             self.open.completed += 1;
-            self.open.latency.record(latency);
+            self.outcomes.completed += measured as u64;
             if measured {
-                self.outcomes.completed += 1;
-                self.latency.record(latency);
+                self.open.latency_measured.record(latency);
+            } else {
+                self.open.latency_warmup.record(latency);
             }
         }
     }
@@ -122,6 +125,12 @@ impl ServiceRecorder {
         cpu_base_cores: f64,
     ) {
         let o = &mut self.open;
+        self.latency.merge(&o.latency_measured);
+        // The interval's quantiles cover every request, warmup or not.
+        if o.latency_warmup.count() > 0 {
+            o.latency_measured.merge(&o.latency_warmup);
+            o.latency_warmup.reset();
+        }
         let width_s = (now - o.start_ns) as f64 / 1e9;
         let capacity = width_s * pods as f64 * cpu_base_cores;
         self.series.push(IntervalRow {
@@ -131,8 +140,8 @@ impl ServiceRecorder {
             completed: o.completed,
             rejected: o.rejected,
             timed_out: o.timed_out,
-            latency_p50_ms: o.latency.quantile_ms(0.5),
-            latency_p99_ms: o.latency.quantile_ms(0.99),
+            latency_p50_ms: o.latency_measured.quantile_ms(0.5),
+            latency_p99_ms: o.latency_measured.quantile_ms(0.99),
             in_flight,
             pods,
             cpu_utilization: if capacity > 0.0 {
@@ -146,11 +155,11 @@ impl ServiceRecorder {
         o.completed = 0;
         o.rejected = 0;
         o.timed_out = 0;
-        o.latency.reset();
+        o.latency_measured.reset();
         o.cpu_core_s_at_start = cpu_core_s;
     }
 
-    /// Finishes recording: the outcomes, latency histogram and series.
+    /// Finishes recording (after the last `close_interval`): outcomes, latency histogram, series.
     pub fn into_result(self, name: String) -> ServiceResult {
         ServiceResult {
             name,

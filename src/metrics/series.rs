@@ -54,7 +54,10 @@ pub(crate) struct OpenInterval {
     pub completed: u64,
     pub rejected: u64,
     pub timed_out: u64,
-    pub latency: LatencyHistogram,
+    /// Latencies of measured requests completed in the interval.
+    pub latency_measured: LatencyHistogram,
+    /// Latencies of requests from before the warmup completed in the interval.
+    pub latency_warmup: LatencyHistogram,
     /// CPU core-seconds used by the service up to `start_ns`.
     pub cpu_core_s_at_start: f64,
 }
@@ -67,7 +70,8 @@ impl OpenInterval {
             completed: 0,
             rejected: 0,
             timed_out: 0,
-            latency: LatencyHistogram::new(highest_ns),
+            latency_measured: LatencyHistogram::new(highest_ns),
+            latency_warmup: LatencyHistogram::new(highest_ns),
             cpu_core_s_at_start: 0.0,
         }
     }

@@ -92,7 +92,8 @@ impl ArrivalGen {
             Arrivals::Poisson => self.next_poisson(rng)?,
             Arrivals::Deterministic => self.next_deterministic()?,
         };
-        Some(secs_to_nanos(t))
+        // t ≥ 0: rounding half up by truncation (f64::round is a library call).
+        Some((t * 1e9 + 0.5) as Nanos)
     }
 
     #[inline]
