@@ -4,7 +4,7 @@
 //! failed" (assertions, from a later milestone), 2 bad input or usage.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Exit code for success.
 pub const EXIT_OK: i32 = 0;
@@ -17,11 +17,11 @@ pub const EXIT_BAD_INPUT: i32 = 2;
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputError {
     /// The file the problem is in.
-    pub file: PathBuf,
+    pub file: Box<Path>,
     /// 1-based line, 0 when unknown.
-    pub line: u64,
+    pub line: u32,
     /// 1-based column, 0 when unknown.
-    pub column: u64,
+    pub column: u32,
     /// The YAML path of the offending field, such as `services[0].pod.concurrency`.
     pub path: String,
     /// What was expected and what was found.
@@ -47,9 +47,9 @@ impl InputError {
             None => (message, None),
         };
         InputError {
-            file: file.into(),
-            line,
-            column,
+            file: file.into().into_boxed_path(),
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
             path: path.into(),
             message,
             hint,

@@ -14,7 +14,7 @@
 use super::traffic::RateFn;
 use crate::engine::rng::SimRng;
 use crate::scenario::Arrivals;
-use crate::units::{Nanos, secs_to_nanos};
+use crate::units::Nanos;
 use rand::RngExt;
 use rand_distr::Exp1;
 

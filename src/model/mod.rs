@@ -28,7 +28,10 @@ pub const EVENTS_PER_REQUEST: f64 = 16.0;
 pub fn event_budget(scenario: &Scenario, world: &World) -> u64 {
     scenario.max_events.unwrap_or_else(|| {
         let ticks = scenario.duration_ns / scenario.interval_ns + 1;
-        (world.expected_requests() * EVENTS_PER_REQUEST) as u64 + ticks + 1_000_000
+        // Float-to-int casts saturate, so an absurd rate gives an absurd (not a wrapped) budget.
+        ((world.expected_requests() * EVENTS_PER_REQUEST) as u64)
+            .saturating_add(ticks)
+            .saturating_add(1_000_000)
     })
 }
 

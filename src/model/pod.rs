@@ -88,7 +88,7 @@ impl SharedCpu {
     pub fn next_finish(&self, now: Nanos) -> Option<Nanos> {
         self.active.peek().map(|Reverse((tag, _))| {
             let left_s = (f64::from_bits(*tag) - self.vtime_s).max(0.0);
-            now + (left_s / self.rate() * 1e9).ceil() as Nanos
+            now.saturating_add((left_s / self.rate() * 1e9).ceil() as Nanos)
         })
     }
 

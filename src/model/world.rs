@@ -286,7 +286,7 @@ impl World {
             Cpu::Dedicated { active } => {
                 *active += 1;
                 usage.change(now, 1.0);
-                sched.at(now + r.cpu_ns, Event::CpuDone(req));
+                sched.after(r.cpu_ns, Event::CpuDone(req));
             }
             Cpu::Shared(cpu) => {
                 let before = cpu.usage_cores();

@@ -4,10 +4,6 @@
 //! YAML was read. Here: required relations (warmup < duration, p99 >
 //! median, …), unique names, loading traces, and defaults.
 
-// `InputError` (crate::error) is larger than clippy's default limit; errors
-// are the cold path here, and its size is not this module's to change.
-#![allow(clippy::result_large_err)]
-
 use super::raw::*;
 use super::spec::*;
 use super::trace::{self, TraceError, TraceRequest};

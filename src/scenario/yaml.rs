@@ -10,10 +10,6 @@
 //! and it gives the exact position of the node at the failing path, which
 //! serde's structural errors (missing field, wrong type) do not carry.
 
-// `InputError` (crate::error) is larger than clippy's default limit; errors
-// are the cold path here, and its size is not this module's to change.
-#![allow(clippy::result_large_err)]
-
 use super::raw::SPANNED_FIELDS;
 use crate::error::InputError;
 use serde::Deserialize;
@@ -35,9 +31,7 @@ pub fn from_str<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, Input
     });
     result.map_err(|e| match read_tree(text) {
         Ok(tree) => explain(text, file, path, &e, Some(&tree)),
-        Err((tree_path, tree_err)) if is_syntax(&tree_err) => {
-            explain(text, file, tree_path, &tree_err, None)
-        }
+        Err(failed) if is_syntax(&failed.1) => explain(text, file, failed.0, &failed.1, None),
         Err(_) => explain(text, file, path, &e, None),
     })
 }
@@ -502,7 +496,7 @@ fn tree_path_pop() {
 }
 
 /// Reads `text` as a plain tree; on error, also returns the path reached.
-fn read_tree(text: &str) -> Result<Spanned<Node>, (String, YamlError)> {
+fn read_tree(text: &str) -> Result<Spanned<Node>, Box<(String, YamlError)>> {
     TREE_PATH.with(|p| p.borrow_mut().clear());
     serde_saphyr::from_str::<Spanned<Node>>(text).map_err(|e| {
         let path = TREE_PATH.with(|p| {
@@ -515,7 +509,7 @@ fn read_tree(text: &str) -> Result<Spanned<Node>, (String, YamlError)> {
             }
             out
         });
-        (path, e)
+        Box::new((path, e))
     })
 }
 
