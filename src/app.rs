@@ -69,8 +69,11 @@ fn run(args: RunArgs) -> Result<i32, Error> {
     let written = report::write_report(&out, &summary, &runs, &[DEFAULT_PROFILE])?;
     if !args.quiet {
         match args.format {
-            Format::Table => {
-                println!("{}", report::table::summary_table(&summary));
+            Format::Table | Format::Markdown => {
+                println!(
+                    "{}",
+                    report::table::summary_table(&summary, args.format == Format::Markdown)
+                );
                 let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
                 println!("wrote {}", names.join(", "));
             }

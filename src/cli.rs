@@ -60,4 +60,6 @@ pub enum Format {
     Table,
     /// The contents of summary.json.
     Json,
+    /// The table as Markdown (for pull-request comments).
+    Markdown,
 }

@@ -210,6 +210,22 @@ fn json_format_prints_the_summary() {
 }
 
 #[test]
+fn markdown_format_prints_a_markdown_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "small.yaml", SMALL);
+    cargo_bin_cmd!("capsim")
+        .arg("run")
+        .arg(&file)
+        .args(["--format", "markdown", "--replications", "1", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .success()
+        .stdout(contains("| profile / service | offered |"))
+        .stdout(contains("|   web "))
+        .stdout(contains("|   auth "));
+}
+
+#[test]
 fn validate_reports_ok_and_warnings() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "mmc.yaml", CONTRACT);
@@ -219,7 +235,27 @@ fn validate_reports_ok_and_warnings() {
         .assert()
         .success()
         .stdout(contains("ok"))
-        .stdout(contains("mmc-32"));
+        .stdout(contains("mmc-32"))
+        .stderr("");
+    // A trace that stops 1 minute into a 10-minute run is allowed, with a warning.
+    let trace =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/traces/worldcup98_per_minute.csv");
+    let short = SMALL.replace(
+        "rate: [ { constant: { rps: 40 } } ]",
+        &format!(
+            "rate: [ {{ trace: {{ file: \"{}\", per: minute, from: \"1998-05-01 00:00:00\", to: \"1998-05-01 00:01:00\" }} }} ]",
+            trace.display()
+        ),
+    );
+    let file = write(dir.path(), "short.yaml", &short);
+    cargo_bin_cmd!("capsim")
+        .arg("validate")
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(contains(
+            "warning: services[1].traffic.rate[0].trace: the trace ends 1m into the run",
+        ));
 }
 
 #[test]

@@ -2,7 +2,10 @@
 
 use crate::analysis::{LatencySummary, Summary};
 use crate::metrics::Outcomes;
-use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{
+    CellAlignment, Table,
+    presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED},
+};
 
 fn ms(v: Option<f64>) -> String {
     match v {
@@ -34,10 +37,15 @@ fn row(label: String, r: &Outcomes, l: &LatencySummary, ci: Option<(f64, f64)>) 
     ]
 }
 
-/// A table with one row per profile and, when there are several services, one per service.
-pub fn summary_table(summary: &Summary) -> String {
+/// A table with one row per profile and, when there are several services, one per
+/// service; box-drawn for a terminal, or Markdown.
+pub fn summary_table(summary: &Summary, markdown: bool) -> String {
     let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED);
+    t.load_style(if markdown {
+        ASCII_MARKDOWN
+    } else {
+        UTF8_FULL_CONDENSED
+    });
     t.set_header(vec![
         "profile / service",
         "offered",
@@ -79,4 +87,94 @@ pub fn summary_table(summary: &Summary) -> String {
         summary.duration_s - summary.warmup_s,
         summary.warmup_s
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{LatencyCi, ProfileSummary, ServiceSummary};
+
+    fn summary() -> Summary {
+        let latency = LatencySummary {
+            mean: Some(114.317),
+            p50: Some(85.59),
+            p90: Some(249.17),
+            p95: Some(318.5),
+            p99: Some(479.72),
+            p999: Some(709.89),
+            max: Some(1664.73),
+        };
+        let requests = Outcomes {
+            offered: 10,
+            completed: 7,
+            rejected: 1,
+            timed_out: 1,
+            in_flight: 1,
+        };
+        let service = |name: &str| ServiceSummary {
+            name: name.into(),
+            requests,
+            latency_ms: latency,
+        };
+        Summary {
+            scenario: "demo".into(),
+            seed: 1,
+            replications: 4,
+            duration_s: 7200.0,
+            warmup_s: 600.0,
+            profiles: vec![ProfileSummary {
+                name: "default".into(),
+                requests,
+                latency_ms: latency,
+                latency_ci95_ms: Some(LatencyCi {
+                    mean: 0.6255,
+                    p99: 1.1981,
+                }),
+                services: vec![service("api"), service("auth")],
+            }],
+        }
+    }
+
+    #[test]
+    fn markdown_table_has_profile_and_service_rows() {
+        let text = summary_table(&summary(), true);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "demo — 4 replication(s), seed 1, 6600 s simulated after 600 s warmup (± = 95 % CI across replications)"
+        );
+        assert!(
+            lines[1].starts_with("| profile / service | offered | completed |"),
+            "{}",
+            lines[1]
+        );
+        let default_row: Vec<&str> = lines[3].split('|').map(str::trim).collect();
+        assert_eq!(
+            default_row[1..13],
+            [
+                "default",
+                "10",
+                "7",
+                "1",
+                "1",
+                "1",
+                "114 ±0.63",
+                "85.6",
+                "249",
+                "480 ±1.20",
+                "710",
+                "1665"
+            ]
+        );
+        assert!(lines[4].starts_with("|   api "), "{}", lines[4]);
+        assert!(lines[5].starts_with("|   auth "), "{}", lines[5]);
+        assert_eq!(lines.len(), 6);
+    }
+
+    #[test]
+    fn empty_latency_shows_a_dash() {
+        assert_eq!(ms(None), "–");
+        assert_eq!(ms(Some(0.1234)), "0.12");
+        assert_eq!(ms(Some(12.34)), "12.3");
+    }
 }
