@@ -8,7 +8,10 @@
 //! (`Shared`) the pod keeps a virtual clock: the work done so far by every
 //! active request. A request's CPU phase ends when the virtual clock reaches
 //! its start value plus its work, so only the smallest such tag needs an
-//! event, rescheduled (with a new generation) whenever n changes.
+//! event. That event is armed lazily: when a change makes the first finish
+//! later (a newcomer slows everyone down), the armed event is kept and, on
+//! firing early, re-armed; only a change that makes it earlier arms a new
+//! event (with a new generation, so the old one is ignored as stale).
 
 use crate::units::Nanos;
 use std::cmp::Reverse;
@@ -45,8 +48,10 @@ pub struct SharedCpu {
     active: BinaryHeap<Reverse<(u64, u32)>>,
     vtime_s: f64,
     last_ns: Nanos,
-    /// Generation of the pending completion event; older events are stale.
-    pub generation: u32,
+    /// Generation of the armed completion event; events of older generations are stale.
+    generation: u32,
+    /// When the armed completion event fires, if one is armed.
+    armed_at: Option<Nanos>,
 }
 
 impl SharedCpu {
@@ -84,12 +89,41 @@ impl SharedCpu {
         req
     }
 
-    /// When the first CPU phase will end if nothing changes.
+    /// When the first CPU phase will end if nothing changes (the clock must be current at `now`).
     pub fn next_finish(&self, now: Nanos) -> Option<Nanos> {
         self.active.peek().map(|Reverse((tag, _))| {
             let left_s = (f64::from_bits(*tag) - self.vtime_s).max(0.0);
-            now.saturating_add((left_s / self.rate() * 1e9).ceil() as Nanos)
+            // A thousandth of a nanosecond of slack absorbs rounding in the virtual clock.
+            let left_ns = (left_s / self.rate() * 1e9 - 1e-3).ceil().max(0.0);
+            now.saturating_add(left_ns as Nanos)
         })
+    }
+
+    /// After the active set changed at `now`: the completion event to schedule
+    /// (time, generation), unless the armed one fires no later than the new first finish.
+    pub fn rearm(&mut self, now: Nanos) -> Option<(Nanos, u32)> {
+        let next = self.next_finish(now)?;
+        if self.armed_at.is_some_and(|t| t <= next) {
+            return None;
+        }
+        self.generation = self.generation.wrapping_add(1);
+        self.armed_at = Some(next);
+        Some((next, self.generation))
+    }
+
+    /// The completion event of `generation` fired at `now`: removes and returns the
+    /// request whose CPU phase ended. `None` when the event is stale or early
+    /// (call [`SharedCpu::rearm`] either way).
+    pub fn fire(&mut self, now: Nanos, generation: u32) -> Option<u32> {
+        self.advance(now);
+        if generation != self.generation {
+            return None;
+        }
+        self.armed_at = None;
+        if self.next_finish(now)? > now {
+            return None;
+        }
+        Some(self.pop_first(now))
     }
 
     /// Cores in use: min(n, L).
@@ -128,6 +162,7 @@ impl Pod {
                 vtime_s: 0.0,
                 last_ns: 0,
                 generation: 0,
+                armed_at: None,
             }),
             _ => Cpu::Dedicated { active: 0 },
         };
@@ -208,6 +243,32 @@ mod tests {
         cpu.add(3_500_000_000, 2, 2_000_000_000);
         assert_eq!(cpu.next_finish(3_500_000_000), Some(4_500_000_000));
         assert_eq!(cpu.usage_cores(), 1.0);
+    }
+
+    #[test]
+    fn completion_events_are_armed_lazily() {
+        let mut p = Pod::new(0, None, None, Some(1.0));
+        let Cpu::Shared(cpu) = &mut p.cpu else {
+            panic!("expected shared CPU")
+        };
+        // A 1 s job alone: armed for t = 1 s.
+        cpu.add(0, 1, 1_000_000_000);
+        assert_eq!(cpu.rearm(0), Some((1_000_000_000, 1)));
+        // A newcomer at 0.5 s halves the speed: the first finish moves to 1.5 s,
+        // later than the armed event, which is kept.
+        cpu.add(500_000_000, 2, 1_000_000_000);
+        assert_eq!(cpu.rearm(500_000_000), None);
+        // It fires early at 1 s, finishes nothing, and re-arms for 1.5 s.
+        assert_eq!(cpu.fire(1_000_000_000, 1), None);
+        assert_eq!(cpu.rearm(1_000_000_000), Some((1_500_000_000, 2)));
+        // A stale generation does nothing; the current one finishes job 1.
+        assert_eq!(cpu.fire(1_500_000_000, 1), None);
+        assert_eq!(cpu.fire(1_500_000_000, 2), Some(1));
+        // Job 2 has 0.5 s of work left, alone again: done at 2 s.
+        assert_eq!(cpu.rearm(1_500_000_000), Some((2_000_000_000, 3)));
+        // A short newcomer that would finish first arms an earlier event.
+        cpu.add(1_600_000_000, 3, 10_000_000);
+        assert_eq!(cpu.rearm(1_600_000_000), Some((1_620_000_000, 4)));
     }
 
     #[test]

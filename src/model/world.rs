@@ -292,13 +292,12 @@ impl World {
                 let before = cpu.usage_cores();
                 cpu.add(now, req, r.cpu_ns);
                 usage.change(now, cpu.usage_cores() - before);
-                cpu.generation = cpu.generation.wrapping_add(1);
-                if let Some(t) = cpu.next_finish(now) {
+                if let Some((t, generation)) = cpu.rearm(now) {
                     sched.at(
                         t,
                         Event::PodCpu {
                             pod: r.pod,
-                            generation: cpu.generation,
+                            generation,
                         },
                     );
                 }
@@ -323,24 +322,23 @@ impl World {
         let Cpu::Shared(cpu) = &mut pod.cpu else {
             return;
         };
-        if cpu.generation != generation {
-            return; // stale: the set of active requests changed since it was scheduled
-        }
         let before = cpu.usage_cores();
-        let req = cpu.pop_first(now);
-        self.services[pod.service as usize]
-            .usage
-            .change(now, cpu.usage_cores() - before);
-        cpu.generation = cpu.generation.wrapping_add(1);
-        if let Some(t) = cpu.next_finish(now) {
+        let done = cpu.fire(now, generation);
+        if let Some((t, generation)) = cpu.rearm(now) {
             sched.at(
                 t,
                 Event::PodCpu {
                     pod: pod_id,
-                    generation: cpu.generation,
+                    generation,
                 },
             );
         }
+        let Some(req) = done else {
+            return; // stale, or early: a newcomer slowed the CPU down since it was armed
+        };
+        self.services[pod.service as usize]
+            .usage
+            .change(now, cpu.usage_cores() - before);
         self.after_cpu(req, sched);
     }
 
