@@ -5,7 +5,7 @@
 //! intervals (Student t) are given for the mean and the p99, so a reader
 //! can tell how much of a difference between profiles is noise.
 
-use crate::metrics::{LatencyHistogram, Outcomes, RunResult};
+use crate::metrics::{LatencyHistogram, Outcomes, RunResult, ServiceResult};
 use crate::scenario::Scenario;
 use crate::units::nanos_to_secs;
 use serde::Serialize;
@@ -58,7 +58,7 @@ pub struct ServiceSummary {
 }
 
 /// Latency statistics in milliseconds (`null` when nothing completed).
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
 pub struct LatencySummary {
     /// Exact mean.
     pub mean: Option<f64>,
@@ -143,15 +143,17 @@ pub fn summarize(scenario: &Scenario, runs: &[RunResult]) -> Summary {
     }
 }
 
-/// All-services histogram and outcomes of one run.
-fn run_totals(run: &RunResult) -> (Outcomes, Option<LatencyHistogram>) {
+/// Sums the outcomes and merges the latency histograms of `parts`.
+fn pool<'a>(
+    parts: impl IntoIterator<Item = &'a ServiceResult>,
+) -> (Outcomes, Option<LatencyHistogram>) {
     let mut outcomes = Outcomes::default();
     let mut hist: Option<LatencyHistogram> = None;
-    for s in &run.services {
-        outcomes.add(&s.outcomes);
+    for part in parts {
+        outcomes.add(&part.outcomes);
         match &mut hist {
-            Some(h) => h.merge(&s.latency),
-            None => hist = Some(s.latency.clone()),
+            Some(h) => h.merge(&part.latency),
+            None => hist = Some(part.latency.clone()),
         }
     }
     (outcomes, hist)
@@ -162,7 +164,7 @@ fn profile_summary(name: &str, runs: Vec<&RunResult>) -> ProfileSummary {
     let mut pooled: Option<LatencyHistogram> = None;
     let (mut means, mut p99s) = (Vec::new(), Vec::new());
     for run in &runs {
-        let (outcomes, hist) = run_totals(run);
+        let (outcomes, hist) = pool(&run.services);
         requests.add(&outcomes);
         if let Some(h) = hist {
             means.extend(h.mean_ms());
@@ -180,42 +182,21 @@ fn profile_summary(name: &str, runs: Vec<&RunResult>) -> ProfileSummary {
         }),
         _ => None,
     };
-    let services = runs
-        .first()
-        .map(|first| {
-            (0..first.services.len())
-                .map(|i| {
-                    let mut outcomes = Outcomes::default();
-                    let mut hist = first.services[i].latency.clone();
-                    hist.reset();
-                    for run in &runs {
-                        outcomes.add(&run.services[i].outcomes);
-                        hist.merge(&run.services[i].latency);
-                    }
-                    ServiceSummary {
-                        name: first.services[i].name.clone(),
-                        requests: outcomes,
-                        latency_ms: LatencySummary::of(&hist),
-                    }
-                })
-                .collect()
+    let service_count = runs.first().map_or(0, |r| r.services.len());
+    let services = (0..service_count)
+        .map(|i| {
+            let (requests, hist) = pool(runs.iter().map(|r| &r.services[i]));
+            ServiceSummary {
+                name: runs[0].services[i].name.clone(),
+                requests,
+                latency_ms: hist.as_ref().map(LatencySummary::of).unwrap_or_default(),
+            }
         })
-        .unwrap_or_default();
+        .collect();
     ProfileSummary {
         name: name.to_string(),
         requests,
-        latency_ms: pooled
-            .as_ref()
-            .map(LatencySummary::of)
-            .unwrap_or(LatencySummary {
-                mean: None,
-                p50: None,
-                p90: None,
-                p95: None,
-                p99: None,
-                p999: None,
-                max: None,
-            }),
+        latency_ms: pooled.as_ref().map(LatencySummary::of).unwrap_or_default(),
         latency_ci95_ms,
         services,
     }
