@@ -32,7 +32,7 @@ pub struct RunArgs {
     /// Override the number of replications per profile.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub replications: Option<u32>,
-    /// Report folder [default: reports/<scenario name>/].
+    /// Report folder [default: reports/NAME/, NAME being the scenario's name].
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Worker threads; results are identical for any value [default: available cores].
