@@ -1,7 +1,7 @@
 //! Engine throughput: simulated requests per second of one core.
 //!
-//! * `mmc-32`: the issue-1 contract scenario (M/M/32 at ρ = 0.9, dedicated
-//!   CPU), shortened to 20 simulated minutes and one replication.
+//! * `mmc-32`: `scenarios/mmc-32.yaml`, the issue-1 contract scenario
+//!   (M/M/32 at ρ = 0.9, dedicated CPU), shortened to 20 simulated minutes.
 //! * `ps-limit`: the same load on pods with a CPU limit below their slots
 //!   (limited processor sharing: virtual clock and rescheduled completions).
 //! * `diurnal-io`: a diurnal rate (thinning), lognormal work, I/O, timeouts,
@@ -10,26 +10,11 @@
 //! Criterion reports "elements/s" = simulated requests per second.
 
 use capsim::model::simulate;
-use capsim::scenario::parse_str;
+use capsim::scenario::{Scenario, parse_file, parse_str};
+use capsim::units::NANOS_PER_SEC;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
-
-const MMC_32: &str = "name: mmc-32
-duration: 20m
-seed: 1
-services:
-  - name: api
-    replicas: 1
-    traffic:
-      arrivals: poisson
-      rate:
-        - constant: { rps: 288 }
-    request:
-      cpu: { exponential: { mean: 100ms } }
-    pod:
-      concurrency: 32
-";
 
 const PS_LIMIT: &str = "name: ps-limit
 duration: 20m
@@ -67,15 +52,25 @@ services:
       limits: { cpu: \"2\" }
 ";
 
+/// The contract scenario, 20 minutes long, no warmup.
+fn mmc_32() -> Scenario {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/mmc-32.yaml");
+    let mut s = parse_file(&file).expect("scenarios/mmc-32.yaml parses");
+    s.duration_ns = 20 * 60 * NANOS_PER_SEC;
+    s.warmup_ns = 0;
+    s
+}
+
 fn throughput(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine");
     group.sample_size(20);
-    for (name, yaml) in [
-        ("mmc-32", MMC_32),
-        ("ps-limit", PS_LIMIT),
-        ("diurnal-io", DIURNAL_IO),
+    let parse =
+        |yaml: &str| parse_str(yaml, Path::new("bench.yaml")).expect("bench scenario parses");
+    for (name, scenario) in [
+        ("mmc-32", mmc_32()),
+        ("ps-limit", parse(PS_LIMIT)),
+        ("diurnal-io", parse(DIURNAL_IO)),
     ] {
-        let scenario = parse_str(yaml, Path::new("bench.yaml")).expect("bench scenario parses");
         let requests = simulate(&scenario, 0, 0)
             .expect("runs")
             .services
