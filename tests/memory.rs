@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Peak RSS (KiB) of `capsim run` on the M/M/32 scenario lasting `duration`, and the requests offered.
+#[allow(clippy::zombie_processes)] // the child is reaped by `wait4`, which also reports its peak RSS
 fn peak_rss_kib(dir: &Path, duration: &str) -> (i64, u64) {
     let file = dir.join(format!("mmc-{duration}.yaml"));
     std::fs::write(
