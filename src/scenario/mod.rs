@@ -1,8 +1,8 @@
 //! The scenario file: reading, checking, and the validated specs.
 //!
-//! `parse_file` reads YAML into the raw serde mirror ([`raw`]), which rejects
+//! `parse_file` reads YAML into the raw serde mirror (`raw`), which rejects
 //! unknown keys and bad units at their own line and column, then
-//! [`validate`] checks relations between fields and loads traces, giving the
+//! `validate` checks relations between fields and loads traces, giving the
 //! [`spec::Scenario`] that the rest of capsim works from. Relative paths in
 //! the file resolve against the file's folder.
 

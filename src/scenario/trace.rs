@@ -7,7 +7,7 @@
 //! row count as zero, as the published traces require.
 
 use super::spec::{Interpolation, TraceRate};
-use super::validate::MAX_RPS;
+use super::validate::{MAX_RPS, MAX_RPS_HINT};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use std::path::Path;
 
@@ -239,7 +239,7 @@ pub fn load(path: &Path, req: &TraceRequest) -> Result<TraceRate, TraceError> {
             return Err(TraceError::Row {
                 line,
                 message: format!(
-                    "expected at most {MAX_RPS:e} requests per second, found {v} per {} s × scale {} = {rate:e} per second\nhint: capsim simulates every request, so rates are limited to a billion per second per component",
+                    "expected at most {MAX_RPS:e} requests per second, found {v} per {} s × scale {} = {rate:e} per second\nhint: {MAX_RPS_HINT}",
                     req.per_s, req.scale
                 ),
             });

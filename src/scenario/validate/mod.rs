@@ -3,39 +3,43 @@
 //! Field-level checks (units, signs, known keys) already happened while the
 //! YAML was read. Here: required relations (warmup < duration, p99 >
 //! median, …), unique names, loading traces, and defaults.
+//!
+//! This module checks the top-level settings, services and pods; `traffic`
+//! (rate components and traces) and `work` (CPU and I/O distributions) check
+//! their parts of a service.
+
+mod traffic;
+mod work;
+
+pub(crate) use traffic::{MAX_RPS, MAX_RPS_HINT};
 
 use super::raw::*;
 use super::spec::*;
-use super::trace::{self, TraceError, TraceRequest};
 use super::yaml::error_at;
 use crate::error::InputError;
-use crate::units::{NANOS_PER_SEC, Nanos, NonNegative, format_duration, nanos_to_secs};
+use crate::units::{NANOS_PER_SEC, Nanos, format_duration};
 use serde_saphyr::{Location, Spanned};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use traffic::traffic;
+use work::work;
 
 /// Default width of one interval of the time series.
 const DEFAULT_INTERVAL_NS: Nanos = 60 * NANOS_PER_SEC;
-/// Highest rate of one rate component, requests per second.
-///
-/// capsim simulates every request, so far lower rates are already
-/// impractical; the limit keeps every rate, integral and event budget finite.
-pub(crate) const MAX_RPS: f64 = 1e9;
-/// Hint for rates above [`MAX_RPS`].
-const MAX_RPS_HINT: &str =
-    "capsim simulates every request, so rates are limited to a billion per second per component";
-/// Φ⁻¹(0.99): the standard normal 99th percentile.
-const Z_99: f64 = 2.326_347_874_040_840_8;
 
 /// Where errors point: the scenario file, its text, and its folder for relative paths.
 pub(crate) struct Ctx<'a> {
+    /// The scenario file, as named to the user.
     pub file: &'a Path,
+    /// Its contents, for the offending line in errors.
     pub text: &'a str,
+    /// The folder that relative paths (traces) resolve against.
     pub base_dir: PathBuf,
+    /// Warnings found so far; they end up in [`Scenario::warnings`].
     pub warnings: Vec<String>,
 }
 
 impl Ctx<'_> {
+    /// An error at `at`, with the YAML `path`; a `\nhint: …` suffix of `message` becomes the hint.
     fn err(
         &self,
         at: &Location,
@@ -175,6 +179,7 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
     })
 }
 
+/// Checks service number `index`; `duration_ns` is the run's length, for trace coverage.
 fn service(
     ctx: &mut Ctx,
     index: usize,
@@ -239,303 +244,7 @@ fn service(
     })
 }
 
-fn traffic(
-    ctx: &mut Ctx,
-    p: &str,
-    raw: RawTraffic,
-    duration_ns: Nanos,
-) -> Result<TrafficSpec, InputError> {
-    if raw.rate.value.is_empty() {
-        return Err(ctx
-            .err(
-                &raw.rate.referenced,
-                format!("{p}.traffic.rate"),
-                "expected at least one rate component, found an empty list",
-            )
-            .with_hint("for example: rate: [ { constant: { rps: 100 } } ]"));
-    }
-    let mut rate = Vec::with_capacity(raw.rate.value.len());
-    for (i, c) in raw.rate.value.iter().enumerate() {
-        let cp = format!("{p}.traffic.rate[{i}]");
-        let at = &c.referenced;
-        let secs = |ns: Nanos| nanos_to_secs(ns);
-        let rates: Vec<(&str, &Spanned<NonNegative>)> = match &c.value {
-            RawRate::Constant(k) => vec![("constant.rps", &k.rps)],
-            RawRate::Diurnal(d) => vec![("diurnal.min", &d.min), ("diurnal.max", &d.max)],
-            RawRate::Ramp(r) => vec![("ramp.from", &r.from), ("ramp.to", &r.to)],
-            RawRate::Spike(s) => vec![("spike.peak", &s.peak)],
-            RawRate::Trace(_) => vec![],
-        };
-        for (field, r) in rates {
-            if r.value.0 > MAX_RPS {
-                return Err(ctx
-                    .err(
-                        &r.referenced,
-                        format!("{cp}.{field}"),
-                        format!(
-                            "expected at most {MAX_RPS:e} requests per second, found {:e}",
-                            r.value.0
-                        ),
-                    )
-                    .with_hint(MAX_RPS_HINT));
-            }
-        }
-        rate.push(match &c.value {
-            RawRate::Constant(k) => RateComponent::Constant { rps: k.rps.value.0 },
-            RawRate::Diurnal(d) => {
-                if d.max.value.0 < d.min.value.0 {
-                    return Err(ctx
-                        .err(
-                            &d.max.referenced,
-                            format!("{cp}.diurnal.max"),
-                            format!(
-                                "expected max ≥ min, found min {} and max {}",
-                                d.min.value.0, d.max.value.0
-                            ),
-                        )
-                        .with_hint("max is the rate at the peak, min the rate at the trough"));
-                }
-                let period = d
-                    .period
-                    .as_ref()
-                    .map_or(86_400 * NANOS_PER_SEC, |p| p.value.0);
-                if let Some(p) = d.period.as_ref().filter(|p| p.value.0 == 0) {
-                    return Err(ctx
-                        .err(
-                            &p.referenced,
-                            format!("{cp}.diurnal.period"),
-                            "expected a period longer than 0",
-                        )
-                        .with_hint("leave it out for a daily cycle (1d)"));
-                }
-                RateComponent::Diurnal {
-                    min_rps: d.min.value.0,
-                    max_rps: d.max.value.0,
-                    peak_s: secs(d.peak_at.0),
-                    period_s: secs(period),
-                }
-            }
-            RawRate::Ramp(r) => {
-                if r.end.value.0 < r.start.0 {
-                    return Err(ctx
-                        .err(
-                            &r.end.referenced,
-                            format!("{cp}.ramp.end"),
-                            format!(
-                                "expected `end` at or after `start` ({}), found {}",
-                                format_duration(r.start.0),
-                                format_duration(r.end.value.0)
-                            ),
-                        )
-                        .with_hint("the rate goes from `from` at `start` to `to` at `end`"));
-                }
-                RateComponent::Ramp {
-                    from_rps: r.from.value.0,
-                    to_rps: r.to.value.0,
-                    start_s: secs(r.start.0),
-                    end_s: secs(r.end.value.0),
-                }
-            }
-            RawRate::Spike(s) => RateComponent::Spike {
-                at_s: secs(s.at.0),
-                peak_rps: s.peak.value.0,
-                rise_s: secs(s.rise.map_or(0, |d| d.0)),
-                hold_s: secs(s.hold.map_or(0, |d| d.0)),
-                fall_s: secs(s.fall.map_or(0, |d| d.0)),
-            },
-            RawRate::Trace(t) => {
-                RateComponent::Trace(Arc::new(load_trace(ctx, &cp, at, t, duration_ns)?))
-            }
-        });
-    }
-    let arrivals = match raw.arrivals.unwrap_or(RawArrivals::Poisson) {
-        RawArrivals::Poisson => Arrivals::Poisson,
-        RawArrivals::Deterministic => Arrivals::Deterministic,
-    };
-    Ok(TrafficSpec { arrivals, rate })
-}
-
-fn load_trace(
-    ctx: &mut Ctx,
-    cp: &str,
-    at: &Location,
-    t: &RawTrace,
-    duration_ns: Nanos,
-) -> Result<TraceRate, InputError> {
-    let tp = format!("{cp}.trace");
-    let path = ctx.base_dir.join(&t.file.value);
-    let req = TraceRequest {
-        time_column: t.time_column.as_ref().map(|c| c.value.as_str()),
-        value_column: t.value_column.as_ref().map(|c| c.value.as_str()),
-        per_s: match t.per {
-            RawPer::Second => 1.0,
-            RawPer::Minute => 60.0,
-            RawPer::Hour => 3600.0,
-        },
-        scale: t.scale.map_or(1.0, |s| s.0),
-        from: t.from.as_ref().map(|f| f.value.as_str()),
-        to: t.to.as_ref().map(|f| f.value.as_str()),
-        interpolation: match t.interpolate {
-            Some(RawInterpolate::Linear) => Interpolation::Linear,
-            _ => Interpolation::Step,
-        },
-    };
-    let rate = trace::load(&path, &req).map_err(|e| match e {
-        TraceError::Io(why) => ctx
-            .err(
-                &t.file.referenced,
-                format!("{tp}.file"),
-                format!("cannot read trace file {}: {why}", path.display()),
-            )
-            .with_hint("relative paths are resolved against the scenario file's folder"),
-        TraceError::Column {
-            field,
-            name,
-            available,
-        } => {
-            let spanned = if field == "time_column" {
-                t.time_column.as_ref()
-            } else {
-                t.value_column.as_ref()
-            };
-            ctx.err(
-                spanned.map_or(at, |f| &f.referenced),
-                format!("{tp}.{field}"),
-                format!("the trace {} has no column \"{name}\"", path.display()),
-            )
-            .with_hint(format!("the columns are: {}", available.join(", ")))
-        }
-        TraceError::Row { line, message } => ctx.err(
-            &t.file.referenced,
-            format!("{tp}.file"),
-            format!("{}:{line}: {message}", path.display()),
-        ),
-        TraceError::Bound { field, message } => {
-            let spanned = if field == "from" {
-                t.from.as_ref()
-            } else {
-                t.to.as_ref()
-            };
-            ctx.err(
-                spanned.map_or(at, |f| &f.referenced),
-                format!("{tp}.{field}"),
-                message,
-            )
-        }
-    })?;
-    let covered_s = rate
-        .end_s
-        .min(rate.start_s + rate.step_s * rate.rates_rps.len() as f64);
-    if covered_s < nanos_to_secs(duration_ns) {
-        ctx.warnings.push(format!(
-            "{tp}: the trace ends {} into the run, before its end ({}); the rate from it is 0 afterwards",
-            format_duration((covered_s.max(0.0) * 1e9) as Nanos),
-            format_duration(duration_ns)
-        ));
-    }
-    Ok(rate)
-}
-
-fn work(ctx: &Ctx, p: &str, raw: &Spanned<RawDist>) -> Result<WorkDist, InputError> {
-    let s = |d: crate::units::Duration| nanos_to_secs(d.0);
-    let positive = |d: &Spanned<crate::units::Duration>, path: &str| -> Result<(), InputError> {
-        if d.value.0 > 0 {
-            Ok(())
-        } else {
-            let what = path.rsplit('.').next().unwrap_or(path);
-            Err(ctx
-                .err(
-                    &d.referenced,
-                    format!("{p}.{path}"),
-                    format!("expected a {what} longer than 0, found 0"),
-                )
-                .with_hint("for requests that take no time use `constant: 0`"))
-        }
-    };
-    Ok(match &raw.value {
-        RawDist::Constant(d) => WorkDist::Constant { secs: s(*d) },
-        RawDist::Exponential(e) => {
-            positive(&e.mean, "exponential.mean")?;
-            WorkDist::Exponential {
-                mean_s: s(e.mean.value),
-            }
-        }
-        RawDist::Lognormal(l) => {
-            positive(&l.median, "lognormal.median")?;
-            if l.p99.value.0 <= l.median.value.0 {
-                return Err(ctx
-                    .err(
-                        &l.p99.referenced,
-                        format!("{p}.lognormal.p99"),
-                        format!(
-                            "expected p99 greater than the median, found median {} and p99 {}",
-                            format_duration(l.median.value.0),
-                            format_duration(l.p99.value.0)
-                        ),
-                    )
-                    .with_hint(format!(
-                        "for a fixed value use `constant: {}`",
-                        format_duration(l.median.value.0)
-                    )));
-            }
-            let mu = s(l.median.value).ln();
-            WorkDist::Lognormal {
-                mu,
-                sigma: (s(l.p99.value).ln() - mu) / Z_99,
-            }
-        }
-        RawDist::Gamma(g) => {
-            positive(&g.mean, "gamma.mean")?;
-            if g.cv.value.0 <= 0.0 {
-                return Err(ctx
-                    .err(
-                        &g.cv.referenced,
-                        format!("{p}.gamma.cv"),
-                        format!(
-                            "expected a coefficient of variation greater than 0, found {}",
-                            g.cv.value.0
-                        ),
-                    )
-                    .with_hint("for a fixed value use `constant`"));
-            }
-            let shape = 1.0 / (g.cv.value.0 * g.cv.value.0);
-            let scale_s = s(g.mean.value) / shape;
-            if !shape.is_finite() || !scale_s.is_normal() {
-                return Err(ctx
-                    .err(
-                        &g.cv.referenced,
-                        format!("{p}.gamma.cv"),
-                        format!(
-                            "expected a coefficient of variation between 1e-6 and 1e6, found {}",
-                            g.cv.value.0
-                        ),
-                    )
-                    .with_hint("a cv of 1 is as variable as an exponential; for a fixed value use `constant`"));
-            }
-            WorkDist::Gamma { shape, scale_s }
-        }
-        RawDist::Uniform(u) => {
-            if u.max.value.0 < u.min.0 {
-                return Err(ctx
-                    .err(
-                        &u.max.referenced,
-                        format!("{p}.uniform.max"),
-                        format!(
-                            "expected max ≥ min, found min {} and max {}",
-                            format_duration(u.min.0),
-                            format_duration(u.max.value.0)
-                        ),
-                    )
-                    .with_hint("values are drawn evenly between min and max"));
-            }
-            WorkDist::Uniform {
-                min_s: s(u.min),
-                max_s: s(u.max.value),
-            }
-        }
-    })
-}
-
+/// Checks the pod of the service at path `p`.
 fn pod(ctx: &Ctx, p: &str, raw: &Spanned<RawPod>) -> Result<PodSpec, InputError> {
     let at = &raw.referenced;
     let r = &raw.value;
