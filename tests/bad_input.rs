@@ -2,6 +2,8 @@
 //! names the file, the line and column, the field path and what was
 //! expected, shows the offending line with a caret, and gives a hint.
 
+mod common;
+
 use assert_cmd::cargo::cargo_bin_cmd;
 use std::fs;
 use std::path::Path;
@@ -10,20 +12,7 @@ use tempfile::TempDir;
 // ---------------------------------------------------------------- helpers
 
 /// A valid scenario; tests replace one piece of it.
-const BASE: &str = "\
-name: t
-duration: 1m
-services:
-  - name: api
-    replicas: 1
-    traffic:
-      rate:
-        - constant: { rps: 10 }
-    request:
-      cpu: { exponential: { mean: 10ms } }
-    pod:
-      concurrency: 4
-";
+const BASE: &str = common::SMALL_SCENARIO;
 
 /// A trace that fits the base scenario: two one-minute samples.
 const TRACE_CSV: &str = "period,count\n2000-01-01 00:00:00,60\n2000-01-01 00:01:00,120\n";

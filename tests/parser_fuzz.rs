@@ -1,6 +1,8 @@
 //! Random damage to valid scenarios: the parser must answer Ok or Err, never
 //! panic; what still parses must simulate without panicking (when cheap).
 
+mod common;
+
 use capsim::model::{World, event_budget, simulate};
 use capsim::scenario::trace::{self, TraceError, TraceRequest};
 use capsim::scenario::{Interpolation, parse_str};
@@ -11,20 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// The smallest useful scenario.
-const SMALL: &str = "\
-name: t
-duration: 1m
-services:
-  - name: api
-    replicas: 1
-    traffic:
-      rate:
-        - constant: { rps: 10 }
-    request:
-      cpu: { exponential: { mean: 10ms } }
-    pod:
-      concurrency: 4
-";
+const SMALL: &str = common::SMALL_SCENARIO;
 
 /// Every rate component (but traces), every distribution, every pod and balancer setting.
 const FULL: &str = "\

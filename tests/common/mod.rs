@@ -6,6 +6,22 @@ use capsim::runner::{RunOptions, run_all};
 use capsim::scenario::{Scenario, parse_str};
 use std::path::Path;
 
+/// The smallest useful valid scenario (one service, constant traffic, M/M/4).
+pub const SMALL_SCENARIO: &str = "\
+name: t
+duration: 1m
+services:
+  - name: api
+    replicas: 1
+    traffic:
+      rate:
+        - constant: { rps: 10 }
+    request:
+      cpu: { exponential: { mean: 10ms } }
+    pod:
+      concurrency: 4
+";
+
 /// Parses a scenario given as text (relative paths resolve against `dir`).
 pub fn scenario_in(dir: &Path, yaml: &str) -> Scenario {
     parse_str(yaml, &dir.join("test.yaml"))
