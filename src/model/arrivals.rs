@@ -28,6 +28,8 @@ pub struct ArrivalGen {
     /// Index of the current envelope cell.
     cell: u64,
     cell_end: f64,
+    /// Λ(cell_end), for deterministic arrivals.
+    cell_end_integral: f64,
     bound: f64,
     flat: bool,
     /// Time of the last arrival (or cell boundary) reached.
@@ -51,6 +53,7 @@ impl ArrivalGen {
             cell_w,
             cell: 0,
             cell_end: 0.0,
+            cell_end_integral: 0.0,
             bound: 0.0,
             flat: true,
             t: 0.0,
@@ -72,6 +75,9 @@ impl ArrivalGen {
         let (lo, hi) = self.rate.bounds(start, self.cell_end);
         self.bound = hi;
         self.flat = lo == hi;
+        if self.kind == Arrivals::Deterministic {
+            self.cell_end_integral = self.rate.integral(self.cell_end);
+        }
         self.t = self.t.max(start);
     }
 
@@ -118,7 +124,7 @@ impl ArrivalGen {
 
     fn next_deterministic(&mut self) -> Option<f64> {
         // Skip cells whose end is not yet past the target.
-        while self.rate.integral(self.cell_end) < self.target {
+        while self.cell_end_integral < self.target {
             if !self.next_cell() {
                 return None;
             }

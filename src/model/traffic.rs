@@ -19,6 +19,8 @@ struct TraceFn {
     prefix: Vec<f64>,
     end_s: f64,
     linear: bool,
+    /// ∫ from start_s to scenario time 0 (subtracted so integrals start at 0).
+    before_start: f64,
 }
 
 impl TraceFn {
@@ -37,14 +39,17 @@ impl TraceFn {
             sum += t.step_s * (t.rates_rps[k] + next) / 2.0;
             prefix.push(sum);
         }
-        TraceFn {
+        let mut f = TraceFn {
             start_s: t.start_s,
             step_s: t.step_s,
             rates: t.rates_rps.clone(),
             prefix,
             end_s: t.end_s,
             linear,
-        }
+            before_start: 0.0,
+        };
+        f.before_start = f.integral_to(0.0);
+        f
     }
 
     /// Scenario time where the data stops (end of the last cell, or `to`).
@@ -166,7 +171,7 @@ impl Part {
                 min * t + amp * (t + ((w * (t - peak)).sin() - (w * -peak).sin()) / w)
             }
             Part::Linear { points, after } => linear_integral(points, *after, t),
-            Part::Trace(tr) => tr.integral_to(t) - tr.integral_to(0.0),
+            Part::Trace(tr) => tr.integral_to(t) - tr.before_start,
         }
     }
 
