@@ -55,6 +55,22 @@ pub struct ServiceSummary {
     pub requests: Outcomes,
     /// Latency of its completed requests.
     pub latency_ms: LatencySummary,
+    /// Replicas (pods that exist and are not terminating) after the warmup:
+    /// fewest and most over all replications, time-weighted mean of the replications' means.
+    pub replicas: ReplicaSummary,
+    /// Scaling decisions that changed the replicas, mean per replication.
+    pub scaling_events: f64,
+}
+
+/// Replica counts of a service.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct ReplicaSummary {
+    /// Fewest.
+    pub min: u32,
+    /// Most.
+    pub max: u32,
+    /// Time-weighted mean.
+    pub mean: f64,
 }
 
 /// Latency statistics in milliseconds (`null` when nothing completed).
@@ -186,10 +202,27 @@ fn profile_summary(name: &str, runs: Vec<&RunResult>) -> ProfileSummary {
     let services = (0..service_count)
         .map(|i| {
             let (requests, hist) = pool(runs.iter().map(|r| &r.services[i]));
+            let stats = runs.iter().map(|r| &r.services[i].replicas);
+            let n = runs.len().max(1) as f64;
+            let events = runs
+                .iter()
+                .map(|r| {
+                    r.scaling_events
+                        .iter()
+                        .filter(|e| e.service == i as u32)
+                        .count()
+                })
+                .sum::<usize>();
             ServiceSummary {
                 name: runs[0].services[i].name.clone(),
                 requests,
                 latency_ms: hist.as_ref().map(LatencySummary::of).unwrap_or_default(),
+                replicas: ReplicaSummary {
+                    min: stats.clone().map(|r| r.min).min().unwrap_or(0),
+                    max: stats.clone().map(|r| r.max).max().unwrap_or(0),
+                    mean: round4(stats.map(|r| r.mean()).sum::<f64>() / n),
+                },
+                scaling_events: round4(events as f64 / n),
             }
         })
         .collect();

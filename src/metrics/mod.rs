@@ -7,9 +7,11 @@
 //! service plus one row per interval: it does not grow with requests.
 
 mod latency;
+mod replicas;
 mod series;
 
 pub use latency::LatencyHistogram;
+pub use replicas::{ReplicaStats, ScalingEvent};
 pub use series::IntervalRow;
 
 use crate::units::Nanos;
@@ -27,14 +29,17 @@ pub struct Outcomes {
     pub rejected: u64,
     /// The client gave up before the response.
     pub timed_out: u64,
+    /// Killed in flight (their pod's termination grace period ended).
+    pub failed: u64,
     /// Still waiting for a response when the run ended.
     pub in_flight: u64,
 }
 
 impl Outcomes {
-    /// offered = completed + rejected + timed_out + in_flight.
+    /// offered = completed + rejected + timed_out + failed + in_flight.
     pub fn is_balanced(&self) -> bool {
-        self.offered == self.completed + self.rejected + self.timed_out + self.in_flight
+        self.offered
+            == self.completed + self.rejected + self.timed_out + self.failed + self.in_flight
     }
 
     /// Adds `other` field by field.
@@ -43,6 +48,7 @@ impl Outcomes {
         self.completed += other.completed;
         self.rejected += other.rejected;
         self.timed_out += other.timed_out;
+        self.failed += other.failed;
         self.in_flight += other.in_flight;
     }
 }
@@ -103,6 +109,17 @@ impl ServiceRecorder {
         }
     }
 
+    /// A request from `arrival_ns` was killed with its pod at `now`.
+    pub fn failed(&mut self, now: Nanos, arrival_ns: Nanos, measured: bool) {
+        if now - arrival_ns > self.timeout_ns {
+            self.open.timed_out += 1;
+            self.outcomes.timed_out += measured as u64;
+        } else {
+            self.open.failed += 1;
+            self.outcomes.failed += measured as u64;
+        }
+    }
+
     /// The run ended with a measured request from `arrival_ns` still unanswered.
     pub fn unfinished(&mut self, now: Nanos, arrival_ns: Nanos) {
         if now - arrival_ns > self.timeout_ns {
@@ -114,15 +131,17 @@ impl ServiceRecorder {
 
     /// Ends the interval in progress at `now` and starts the next.
     ///
+    /// `replicas` are the desired, Ready and pending replicas at `now`;
     /// `cpu_core_s` is the service's CPU use (core-seconds) since the start,
-    /// `cpu_base_cores` what one pod's 100 % utilization is.
+    /// `capacity_core_s` the Ready pods' CPU base (what 100 % utilization is)
+    /// integrated over time since the start.
     pub fn close_interval(
         &mut self,
         now: Nanos,
         in_flight: u64,
-        pods: u32,
+        replicas: [u32; 3],
         cpu_core_s: f64,
-        cpu_base_cores: f64,
+        capacity_core_s: f64,
     ) {
         let o = &mut self.open;
         self.latency.merge(&o.latency_measured);
@@ -131,8 +150,8 @@ impl ServiceRecorder {
             o.latency_measured.merge(&o.latency_warmup);
             o.latency_warmup.reset();
         }
-        let width_s = (now - o.start_ns) as f64 / 1e9;
-        let capacity = width_s * pods as f64 * cpu_base_cores;
+        let capacity = capacity_core_s - o.capacity_core_s_at_start;
+        let [desired, ready, pending] = replicas;
         self.series.push(IntervalRow {
             start_ns: o.start_ns,
             end_ns: now,
@@ -140,10 +159,13 @@ impl ServiceRecorder {
             completed: o.completed,
             rejected: o.rejected,
             timed_out: o.timed_out,
+            failed: o.failed,
             latency_p50_ms: o.latency_measured.quantile_ms(0.5),
             latency_p99_ms: o.latency_measured.quantile_ms(0.99),
             in_flight,
-            pods,
+            pods: ready,
+            desired_replicas: desired,
+            pending_replicas: pending,
             cpu_utilization: if capacity > 0.0 {
                 (cpu_core_s - o.cpu_core_s_at_start) / capacity
             } else {
@@ -155,17 +177,20 @@ impl ServiceRecorder {
         o.completed = 0;
         o.rejected = 0;
         o.timed_out = 0;
+        o.failed = 0;
         o.latency_measured.reset();
         o.cpu_core_s_at_start = cpu_core_s;
+        o.capacity_core_s_at_start = capacity_core_s;
     }
 
     /// Finishes recording (after the last `close_interval`): outcomes, latency histogram, series.
-    pub fn into_result(self, name: String) -> ServiceResult {
+    pub fn into_result(self, name: String, replicas: ReplicaStats) -> ServiceResult {
         ServiceResult {
             name,
             outcomes: self.outcomes,
             latency: self.latency,
             series: self.series,
+            replicas,
         }
     }
 }
@@ -181,6 +206,8 @@ pub struct ServiceResult {
     pub latency: LatencyHistogram,
     /// One row per interval, from time 0.
     pub series: Vec<IntervalRow>,
+    /// Replica counts over the measured part of the run.
+    pub replicas: ReplicaStats,
 }
 
 /// Everything one run produced.
@@ -194,4 +221,6 @@ pub struct RunResult {
     pub services: Vec<ServiceResult>,
     /// Events the engine handled.
     pub events: u64,
+    /// Scaling decisions, in time order.
+    pub scaling_events: Vec<ScalingEvent>,
 }

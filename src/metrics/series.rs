@@ -18,14 +18,20 @@ pub struct IntervalRow {
     pub rejected: u64,
     /// Requests whose client gave up (counted when the server finished them).
     pub timed_out: u64,
+    /// Requests killed with their pod.
+    pub failed: u64,
     /// Median latency of the completed requests, ms.
     pub latency_p50_ms: Option<f64>,
     /// 99th-percentile latency of the completed requests, ms.
     pub latency_p99_ms: Option<f64>,
     /// Requests in the system at the end of the interval.
     pub in_flight: u64,
-    /// Pods serving at the end of the interval.
+    /// Pods serving (Ready) at the end of the interval.
     pub pods: u32,
+    /// Replicas wanted at the end of the interval.
+    pub desired_replicas: u32,
+    /// Replicas created but not Ready yet at the end of the interval.
+    pub pending_replicas: u32,
     /// Mean CPU usage over pods and time ÷ the pod's CPU base (request, else limit).
     pub cpu_utilization: f64,
 }
@@ -54,12 +60,15 @@ pub(crate) struct OpenInterval {
     pub completed: u64,
     pub rejected: u64,
     pub timed_out: u64,
+    pub failed: u64,
     /// Latencies of measured requests completed in the interval.
     pub latency_measured: LatencyHistogram,
     /// Latencies of requests from before the warmup completed in the interval.
     pub latency_warmup: LatencyHistogram,
     /// CPU core-seconds used by the service up to `start_ns`.
     pub cpu_core_s_at_start: f64,
+    /// CPU capacity (core-seconds of Ready pods' base) up to `start_ns`.
+    pub capacity_core_s_at_start: f64,
 }
 
 impl OpenInterval {
@@ -70,9 +79,11 @@ impl OpenInterval {
             completed: 0,
             rejected: 0,
             timed_out: 0,
+            failed: 0,
             latency_measured: LatencyHistogram::new(highest_ns),
             latency_warmup: LatencyHistogram::new(highest_ns),
             cpu_core_s_at_start: 0.0,
+            capacity_core_s_at_start: 0.0,
         }
     }
 }

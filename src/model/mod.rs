@@ -6,8 +6,14 @@
 
 pub mod arrivals;
 pub mod balancer;
+mod control;
 pub mod dist;
+mod flow;
+pub mod hpa;
+pub mod lifecycle;
+pub mod pipeline;
 pub mod pod;
+mod replicas;
 pub mod traffic;
 mod world;
 
@@ -31,6 +37,7 @@ pub fn event_budget(scenario: &Scenario, world: &World) -> u64 {
         // Float-to-int casts saturate, so an absurd rate gives an absurd (not a wrapped) budget.
         ((world.expected_requests() * EVENTS_PER_REQUEST) as u64)
             .saturating_add(ticks)
+            .saturating_add(world.expected_control_events())
             .saturating_add(1_000_000)
     })
 }
@@ -46,11 +53,12 @@ pub fn simulate(
     let mut sched = Scheduler::new();
     world.start(&mut sched);
     let stats = engine::run(&mut world, &mut sched, scenario.duration_ns, budget)?;
-    let services = world.finish(scenario.duration_ns);
+    let (services, scaling_events) = world.finish(scenario.duration_ns);
     Ok(RunResult {
         profile,
         replication,
         services,
         events: stats.events,
+        scaling_events,
     })
 }

@@ -126,9 +126,40 @@ impl SharedCpu {
         Some(self.pop_first(now))
     }
 
+    /// Drops every active request (the pod is killed) and invalidates the armed event.
+    pub fn clear(&mut self, now: Nanos) -> Vec<u32> {
+        self.advance(now);
+        self.generation = self.generation.wrapping_add(1);
+        self.armed_at = None;
+        self.active.drain().map(|Reverse((_, req))| req).collect()
+    }
+
     /// Cores in use: min(n, L).
     pub fn usage_cores(&self) -> f64 {
         (self.active.len() as f64).min(self.limit_cores)
+    }
+}
+
+/// CPU core-seconds used, integrated as usage changes.
+#[derive(Debug, Clone, Default)]
+pub struct Usage {
+    cores: f64,
+    core_s: f64,
+    last_ns: Nanos,
+}
+
+impl Usage {
+    /// Usage changes by `delta_cores` at `now`.
+    #[inline]
+    pub fn change(&mut self, now: Nanos, delta_cores: f64) {
+        self.core_s += self.cores * (now - self.last_ns) as f64 * 1e-9;
+        self.last_ns = now;
+        self.cores += delta_cores;
+    }
+
+    /// Core-seconds used up to `now`.
+    pub fn total(&self, now: Nanos) -> f64 {
+        self.core_s + self.cores * (now - self.last_ns) as f64 * 1e-9
     }
 }
 
@@ -137,6 +168,10 @@ impl SharedCpu {
 pub struct Pod {
     /// Index of the service it belongs to.
     pub service: u32,
+    /// CPU it used.
+    pub usage: Usage,
+    /// Requests it was given.
+    pub arrivals: u64,
     slots: u32,
     busy: u32,
     queue: VecDeque<u32>,
@@ -168,6 +203,8 @@ impl Pod {
         };
         Pod {
             service,
+            usage: Usage::default(),
+            arrivals: 0,
             slots,
             busy: 0,
             queue: VecDeque::new(),
@@ -198,6 +235,16 @@ impl Pod {
             self.busy -= 1;
         }
         next
+    }
+
+    /// Requests waiting in the queue.
+    pub fn queued(&self) -> u32 {
+        self.queue.len() as u32
+    }
+
+    /// Empties the queue (the pod is killed); returns the requests that were in it.
+    pub fn drain_queue(&mut self) -> VecDeque<u32> {
+        std::mem::take(&mut self.queue)
     }
 
     /// Requests holding a slot or queued (what `least_request` compares).

@@ -1,22 +1,24 @@
-//! The simulated world of one run: services, their pods, requests in flight.
+//! The simulated world of one run: services, their replicas, requests in flight.
 //!
-//! A request's life: it arrives (the next arrival of its service is
-//! scheduled at once), the balancer picks a Ready pod, the pod starts it,
-//! queues it or rejects it; it runs its CPU phase (dedicated or shared CPU,
-//! see [`super::pod`]), then its I/O wait, then finishes and hands its
-//! worker slot to the head of the queue. Requests live in a slab that is
-//! reused, so memory follows the number in flight, not the number simulated.
+//! This file holds the state and the event dispatch; the request path is in
+//! [`super::flow`], replicas coming and going in [`super::replicas`], and the
+//! periodic control loops (metric snapshots, HPA syncs) in
+//! [`super::control`]. Requests live in a slab that is reused, so memory
+//! follows the number in flight, not the number simulated.
 
 use super::arrivals::ArrivalGen;
 use super::balancer::Balancer;
+use super::control::{Control, Scaler};
 use super::dist::Sampler;
-use super::pod::{Admission, Cpu, Pod};
+use super::lifecycle::{Stage, Startup};
+use super::pipeline::History;
+use super::pod::{Pod, Usage};
 use super::traffic::RateFn;
 use crate::engine::rng::{SimRng, StreamKey};
 use crate::engine::{Model, Scheduler};
-use crate::metrics::{ServiceRecorder, ServiceResult};
-use crate::scenario::Scenario;
-use crate::units::{Nanos, nanos_to_secs};
+use crate::metrics::{ReplicaStats, ScalingEvent, ServiceRecorder, ServiceResult};
+use crate::scenario::{MemoryUsageSpec, Scenario};
+use crate::units::{NANOS_PER_SEC, Nanos, nanos_to_secs};
 
 /// Events of the world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,75 +38,109 @@ pub enum Event {
     IoDone(u32),
     /// An interval of the time series ends.
     Tick,
+    /// Pod `.0` passes its first readiness probe.
+    PodReady(u32),
+    /// Pod `.0`'s termination grace period ends; what it still holds fails.
+    PodKill(u32),
+    /// The control loops' clock ticks (metric snapshots, autoscaler syncs).
+    Control,
 }
 
 /// Purposes of random streams within a service (stream id = service · 256 + purpose).
-mod stream {
+pub(super) mod stream {
     pub const ARRIVALS: u64 = 0;
     pub const WORK: u64 = 1;
     pub const BALANCER: u64 = 2;
+    pub const LIFECYCLE: u64 = 3;
 }
 
 /// Marks a free slab entry.
-const FREE: Nanos = Nanos::MAX;
+pub(super) const FREE: Nanos = Nanos::MAX;
+
+/// Pods that exist at the start have been running this long (controller clock).
+pub(super) const INITIAL_AGE_NS: i64 = 3600 * NANOS_PER_SEC as i64;
 
 #[derive(Debug, Clone, Copy)]
-struct Request {
-    arrival_ns: Nanos,
-    cpu_ns: Nanos,
-    io_ns: Nanos,
-    pod: u32,
-    measured: bool,
+pub(super) struct Request {
+    pub arrival_ns: Nanos,
+    pub cpu_ns: Nanos,
+    pub io_ns: Nanos,
+    pub pod: u32,
+    pub measured: bool,
+    /// Its pod was killed: already counted as failed; the slot is freed when its pending event fires.
+    pub dead: bool,
 }
 
-/// CPU core-seconds used by a service, integrated as usage changes.
-#[derive(Debug, Clone, Default)]
-struct Usage {
-    cores: f64,
-    core_s: f64,
-    last_ns: Nanos,
+/// Life-cycle state of one pod (indexed like `World::pods`).
+#[derive(Debug, Clone)]
+pub(super) struct PodLife {
+    pub stage: Stage,
+    /// Controller-clock times (negative for pods that predate the run).
+    pub created: i64,
+    pub running: i64,
+    pub ready: i64,
+    /// Until when requests run slower (warm-up).
+    pub warm_until: Nanos,
+    pub history: History,
 }
 
-impl Usage {
-    #[inline]
-    fn change(&mut self, now: Nanos, delta_cores: f64) {
-        self.core_s += self.cores * (now - self.last_ns) as f64 * 1e-9;
-        self.last_ns = now;
-        self.cores += delta_cores;
-    }
-
-    fn total(&self, now: Nanos) -> f64 {
-        self.core_s + self.cores * (now - self.last_ns) as f64 * 1e-9
-    }
+/// How one service's pods are built.
+#[derive(Debug, Clone)]
+pub(super) struct PodTemplate {
+    pub concurrency: Option<u32>,
+    pub queue_limit: Option<u32>,
+    pub cpu_limit_cores: Option<f64>,
+    pub cpu_request_milli: Option<i64>,
+    pub memory_request_milli: Option<i64>,
+    pub memory: Option<MemoryUsageSpec>,
 }
 
 #[derive(Debug, Clone)]
-struct ServiceState {
-    name: String,
-    arrivals: ArrivalGen,
-    arrival_rng: SimRng,
-    cpu: Sampler,
-    io: Option<Sampler>,
-    work_rng: SimRng,
-    balancer: Balancer,
-    balancer_rng: SimRng,
-    endpoints: Vec<u32>,
-    in_flight: u64,
-    usage: Usage,
-    cpu_base_cores: f64,
+pub(super) struct ServiceState {
+    pub name: String,
+    pub arrivals: ArrivalGen,
+    pub arrival_rng: SimRng,
+    pub cpu: Sampler,
+    pub io: Option<Sampler>,
+    pub work_rng: SimRng,
+    pub balancer: Balancer,
+    pub balancer_rng: SimRng,
+    /// Ready pods.
+    pub endpoints: Vec<u32>,
+    /// Pods that are not gone, in creation order.
+    pub pods: Vec<u32>,
+    /// Replicas wanted (the scale target's spec.replicas).
+    pub desired: u32,
+    /// Pods deleted but still draining.
+    pub terminating: u32,
+    pub in_flight: u64,
+    pub arrivals_total: u64,
+    pub usage: Usage,
+    pub cpu_base_cores: f64,
+    /// Ready-pod-seconds, for utilization over an interval.
+    pub ready_pod_s: Usage,
+    pub template: PodTemplate,
+    pub startup: Startup,
+    pub life_rng: SimRng,
+    pub history: History,
+    pub scaler: Scaler,
+    pub replicas: ReplicaStats,
 }
 
 /// The state of one run.
 #[derive(Debug, Clone)]
 pub struct World {
-    services: Vec<ServiceState>,
-    pods: Vec<Pod>,
-    requests: Vec<Request>,
-    free: Vec<u32>,
-    recorders: Vec<ServiceRecorder>,
-    warmup_ns: Nanos,
-    duration_ns: Nanos,
-    interval_ns: Nanos,
+    pub(super) services: Vec<ServiceState>,
+    pub(super) pods: Vec<Pod>,
+    pub(super) lives: Vec<PodLife>,
+    pub(super) requests: Vec<Request>,
+    pub(super) free: Vec<u32>,
+    pub(super) recorders: Vec<ServiceRecorder>,
+    pub(super) warmup_ns: Nanos,
+    pub(super) duration_ns: Nanos,
+    pub(super) interval_ns: Nanos,
+    pub(super) control: Option<Control>,
+    pub(super) events: Vec<ScalingEvent>,
 }
 
 impl World {
@@ -120,19 +156,10 @@ impl World {
             }
             .rng()
         };
-        let mut pods = Vec::new();
         let mut services = Vec::with_capacity(scenario.services.len());
         let mut recorders = Vec::with_capacity(scenario.services.len());
         for (i, s) in scenario.services.iter().enumerate() {
-            let first = pods.len() as u32;
-            for _ in 0..s.replicas {
-                pods.push(Pod::new(
-                    i as u32,
-                    s.pod.concurrency,
-                    s.pod.queue_limit,
-                    s.pod.cpu_limit_cores,
-                ));
-            }
+            let milli = |x: f64| (x * 1000.0).round() as i64;
             services.push(ServiceState {
                 name: s.name.clone(),
                 arrivals: ArrivalGen::new(s.traffic.arrivals, RateFn::new(&s.traffic.rate), end_s),
@@ -142,26 +169,53 @@ impl World {
                 work_rng: key(i, stream::WORK),
                 balancer: Balancer::new(s.balancing),
                 balancer_rng: key(i, stream::BALANCER),
-                endpoints: (first..pods.len() as u32).collect(),
+                endpoints: Vec::new(),
+                pods: Vec::new(),
+                desired: s.replicas,
+                terminating: 0,
                 in_flight: 0,
+                arrivals_total: 0,
                 usage: Usage::default(),
                 cpu_base_cores: s.pod.utilization_base_cores(),
+                ready_pod_s: Usage::default(),
+                template: PodTemplate {
+                    concurrency: s.pod.concurrency,
+                    queue_limit: s.pod.queue_limit,
+                    cpu_limit_cores: s.pod.cpu_limit_cores,
+                    cpu_request_milli: s.pod.cpu_request_cores.map(milli),
+                    memory_request_milli: s.pod.memory_request_bytes.map(|b| b as i64 * 1000),
+                    memory: s.memory_usage,
+                },
+                startup: Startup::new(&s.lifecycle),
+                life_rng: key(i, stream::LIFECYCLE),
+                history: History::default(),
+                scaler: Scaler::new(&s.autoscaler),
+                replicas: ReplicaStats::new(scenario.warmup_ns),
             });
             recorders.push(ServiceRecorder::new(
                 s.request.timeout_ns,
                 scenario.duration_ns,
             ));
         }
-        World {
+        let mut world = World {
             services,
-            pods,
+            pods: Vec::new(),
+            lives: Vec::new(),
             requests: Vec::new(),
             free: Vec::new(),
             recorders,
             warmup_ns: scenario.warmup_ns,
             duration_ns: scenario.duration_ns,
             interval_ns: scenario.interval_ns,
+            control: Control::new(scenario),
+            events: Vec::new(),
+        };
+        for (i, s) in scenario.services.iter().enumerate() {
+            for _ in 0..s.replicas {
+                world.add_initial_pod(i as u32);
+            }
         }
+        world
     }
 
     /// Expected number of arrivals over the whole run, all services.
@@ -173,7 +227,14 @@ impl World {
             .sum()
     }
 
-    /// Schedules the first arrival of every service and the first tick.
+    /// Events of the control loops over the whole run (for the event budget).
+    pub fn expected_control_events(&self) -> u64 {
+        self.control
+            .as_ref()
+            .map_or(0, |c| self.duration_ns / c.tick_ns + 1)
+    }
+
+    /// Schedules the first arrival of every service, the first tick and the control loops.
     pub fn start(&mut self, sched: &mut Scheduler<Event>) {
         for (i, s) in self.services.iter_mut().enumerate() {
             if let Some(t) = s.arrivals.next(&mut s.arrival_rng) {
@@ -183,185 +244,44 @@ impl World {
         if self.interval_ns < self.duration_ns {
             sched.at(self.interval_ns, Event::Tick);
         }
+        if self.control.is_some() {
+            sched.at(0, Event::Control);
+        }
     }
 
     /// Ends the run at `now`: closes the last interval, classifies requests still open.
-    pub fn finish(mut self, now: Nanos) -> Vec<ServiceResult> {
+    pub fn finish(mut self, now: Nanos) -> (Vec<ServiceResult>, Vec<ScalingEvent>) {
         self.close_intervals(now);
         for r in self
             .requests
             .iter()
-            .filter(|r| r.arrival_ns != FREE && r.measured)
+            .filter(|r| r.arrival_ns != FREE && r.measured && !r.dead)
         {
             let s = self.pods[r.pod as usize].service as usize;
             self.recorders[s].unfinished(now, r.arrival_ns);
         }
-        self.recorders
+        let results = self
+            .recorders
             .into_iter()
             .zip(self.services)
-            .map(|(rec, s)| rec.into_result(s.name))
-            .collect()
+            .map(|(rec, mut s)| {
+                s.replicas.close(now);
+                rec.into_result(s.name, s.replicas)
+            })
+            .collect();
+        (results, self.events)
     }
 
-    fn close_intervals(&mut self, now: Nanos) {
-        for (s, rec) in self.services.iter().zip(self.recorders.iter_mut()) {
+    pub(super) fn close_intervals(&mut self, now: Nanos) {
+        for (s, rec) in self.services.iter_mut().zip(self.recorders.iter_mut()) {
+            let pending = s.pods.len() - s.endpoints.len() - s.terminating as usize;
             rec.close_interval(
                 now,
                 s.in_flight,
-                s.endpoints.len() as u32,
+                [s.desired, s.endpoints.len() as u32, pending as u32],
                 s.usage.total(now),
-                s.cpu_base_cores,
+                s.ready_pod_s.total(now) * s.cpu_base_cores,
             );
-        }
-    }
-
-    #[inline]
-    fn alloc(&mut self, r: Request) -> u32 {
-        match self.free.pop() {
-            Some(i) => {
-                self.requests[i as usize] = r;
-                i
-            }
-            None => {
-                self.requests.push(r);
-                (self.requests.len() - 1) as u32
-            }
-        }
-    }
-
-    #[inline]
-    fn release(&mut self, req: u32) {
-        self.requests[req as usize].arrival_ns = FREE;
-        self.free.push(req);
-    }
-
-    #[inline]
-    fn arrival(&mut self, s: u32, sched: &mut Scheduler<Event>) {
-        let now = sched.now();
-        let svc = &mut self.services[s as usize];
-        if let Some(t) = svc.arrivals.next(&mut svc.arrival_rng) {
-            sched.at(t, Event::Arrival(s));
-        }
-        let measured = now >= self.warmup_ns;
-        let cpu_ns = svc.cpu.sample(&mut svc.work_rng);
-        let io_ns = match &svc.io {
-            Some(d) => d.sample(&mut svc.work_rng),
-            None => 0,
-        };
-        self.recorders[s as usize].arrival(measured);
-        let Some(pod) = svc
-            .balancer
-            .pick(&svc.endpoints, &self.pods, &mut svc.balancer_rng)
-        else {
-            self.recorders[s as usize].rejected(measured);
-            return;
-        };
-        let req = self.alloc(Request {
-            arrival_ns: now,
-            cpu_ns,
-            io_ns,
-            pod,
-            measured,
-        });
-        match self.pods[pod as usize].admit(req) {
-            Admission::Start => {
-                self.services[s as usize].in_flight += 1;
-                self.start_cpu(req, sched);
-            }
-            Admission::Queued => self.services[s as usize].in_flight += 1,
-            Admission::Rejected => {
-                self.release(req);
-                self.recorders[s as usize].rejected(measured);
-            }
-        }
-    }
-
-    #[inline]
-    fn start_cpu(&mut self, req: u32, sched: &mut Scheduler<Event>) {
-        let now = sched.now();
-        let r = self.requests[req as usize];
-        let pod = &mut self.pods[r.pod as usize];
-        let usage = &mut self.services[pod.service as usize].usage;
-        match &mut pod.cpu {
-            Cpu::Dedicated { active } => {
-                *active += 1;
-                usage.change(now, 1.0);
-                sched.after(r.cpu_ns, Event::CpuDone(req));
-            }
-            Cpu::Shared(cpu) => {
-                let before = cpu.usage_cores();
-                cpu.add(now, req, r.cpu_ns);
-                usage.change(now, cpu.usage_cores() - before);
-                if let Some((t, generation)) = cpu.rearm(now) {
-                    sched.at(
-                        t,
-                        Event::PodCpu {
-                            pod: r.pod,
-                            generation,
-                        },
-                    );
-                }
-            }
-        }
-    }
-
-    #[inline]
-    fn cpu_done(&mut self, req: u32, sched: &mut Scheduler<Event>) {
-        let now = sched.now();
-        let pod = &mut self.pods[self.requests[req as usize].pod as usize];
-        if let Cpu::Dedicated { active } = &mut pod.cpu {
-            *active -= 1;
-        }
-        self.services[pod.service as usize].usage.change(now, -1.0);
-        self.after_cpu(req, sched);
-    }
-
-    fn pod_cpu(&mut self, pod_id: u32, generation: u32, sched: &mut Scheduler<Event>) {
-        let now = sched.now();
-        let pod = &mut self.pods[pod_id as usize];
-        let Cpu::Shared(cpu) = &mut pod.cpu else {
-            return;
-        };
-        let before = cpu.usage_cores();
-        let done = cpu.fire(now, generation);
-        if let Some((t, generation)) = cpu.rearm(now) {
-            sched.at(
-                t,
-                Event::PodCpu {
-                    pod: pod_id,
-                    generation,
-                },
-            );
-        }
-        let Some(req) = done else {
-            return; // stale, or early: a newcomer slowed the CPU down since it was armed
-        };
-        self.services[pod.service as usize]
-            .usage
-            .change(now, cpu.usage_cores() - before);
-        self.after_cpu(req, sched);
-    }
-
-    #[inline]
-    fn after_cpu(&mut self, req: u32, sched: &mut Scheduler<Event>) {
-        let io_ns = self.requests[req as usize].io_ns;
-        if io_ns > 0 {
-            sched.after(io_ns, Event::IoDone(req));
-        } else {
-            self.finish_request(req, sched);
-        }
-    }
-
-    #[inline]
-    fn finish_request(&mut self, req: u32, sched: &mut Scheduler<Event>) {
-        let now = sched.now();
-        let r = self.requests[req as usize];
-        let s = self.pods[r.pod as usize].service as usize;
-        self.recorders[s].finished(now, r.arrival_ns, r.measured);
-        self.services[s].in_flight -= 1;
-        self.release(req);
-        if let Some(next) = self.pods[r.pod as usize].release() {
-            self.start_cpu(next, sched);
         }
     }
 }
@@ -375,7 +295,7 @@ impl Model for World {
             Event::Arrival(s) => self.arrival(s, sched),
             Event::CpuDone(req) => self.cpu_done(req, sched),
             Event::PodCpu { pod, generation } => self.pod_cpu(pod, generation, sched),
-            Event::IoDone(req) => self.finish_request(req, sched),
+            Event::IoDone(req) => self.io_done(req, sched),
             Event::Tick => {
                 let now = sched.now();
                 self.close_intervals(now);
@@ -383,6 +303,9 @@ impl Model for World {
                     sched.at(now + self.interval_ns, Event::Tick);
                 }
             }
+            Event::PodReady(pod) => self.pod_ready(pod, sched.now()),
+            Event::PodKill(pod) => self.kill_pod(pod, sched.now()),
+            Event::Control => self.control_tick(sched),
         }
     }
 }

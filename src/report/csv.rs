@@ -1,9 +1,10 @@
-//! `timeseries.csv`: one row per profile, replication, service and interval.
+//! `timeseries.csv` (one row per profile, replication, service and interval)
+//! and `events.csv` (one row per scaling decision).
 
 use crate::metrics::RunResult;
 
 /// Column names of `timeseries.csv`.
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 18] = [
     "profile",
     "replication",
     "service",
@@ -19,6 +20,9 @@ pub const COLUMNS: [&str; 15] = [
     "pods",
     "cpu_utilization",
     "offered",
+    "failed",
+    "desired_replicas",
+    "pending_replicas",
 ];
 
 fn opt(v: Option<f64>) -> String {
@@ -52,9 +56,52 @@ pub fn timeseries_csv(runs: &[RunResult], profile_names: &[&str]) -> Vec<u8> {
                     row.pods.to_string(),
                     format!("{:.4}", row.cpu_utilization),
                     row.offered.to_string(),
+                    row.failed.to_string(),
+                    row.desired_replicas.to_string(),
+                    row.pending_replicas.to_string(),
                 ])
                 .expect("write to memory");
             }
+        }
+    }
+    w.into_inner().expect("flush to memory")
+}
+
+/// Column names of `events.csv`.
+pub const EVENT_COLUMNS: [&str; 9] = [
+    "profile",
+    "replication",
+    "time_s",
+    "service",
+    "source",
+    "from",
+    "to",
+    "reason",
+    "metrics",
+];
+
+/// Every scaling decision of every run as CSV bytes, in run then time order.
+pub fn events_csv(runs: &[RunResult], profile_names: &[&str]) -> Vec<u8> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(EVENT_COLUMNS).expect("write to memory");
+    for run in runs {
+        let profile = profile_names
+            .get(run.profile as usize)
+            .copied()
+            .unwrap_or("?");
+        for e in &run.scaling_events {
+            w.write_record([
+                profile.to_string(),
+                run.replication.to_string(),
+                format!("{:.3}", e.at_ns as f64 / 1e9),
+                run.services[e.service as usize].name.clone(),
+                e.source.to_string(),
+                e.from.to_string(),
+                e.to.to_string(),
+                e.reason.clone(),
+                e.metrics.clone(),
+            ])
+            .expect("write to memory");
         }
     }
     w.into_inner().expect("flush to memory")

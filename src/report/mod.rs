@@ -20,7 +20,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
-/// Writes `summary.json` and `timeseries.csv` into `dir` (created if needed); returns the paths.
+/// Writes `summary.json`, `timeseries.csv` and `events.csv` into `dir` (created if needed); returns the paths.
 pub fn write_report(
     dir: &Path,
     summary: &Summary,
@@ -31,6 +31,7 @@ pub fn write_report(
     let files = [
         ("summary.json", json::summary_json(summary)),
         ("timeseries.csv", csv::timeseries_csv(runs, profile_names)),
+        ("events.csv", csv::events_csv(runs, profile_names)),
     ];
     let mut written = Vec::with_capacity(files.len());
     for (name, bytes) in files {

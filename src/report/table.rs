@@ -1,6 +1,6 @@
 //! The summary as a terminal table.
 
-use crate::analysis::{LatencySummary, Summary};
+use crate::analysis::{LatencySummary, ReplicaSummary, Summary};
 use crate::metrics::Outcomes;
 use comfy_table::{
     CellAlignment, Table,
@@ -16,7 +16,13 @@ fn ms(v: Option<f64>) -> String {
     }
 }
 
-fn row(label: String, r: &Outcomes, l: &LatencySummary, ci: Option<(f64, f64)>) -> Vec<String> {
+fn row(
+    label: String,
+    r: &Outcomes,
+    l: &LatencySummary,
+    ci: Option<(f64, f64)>,
+    replicas: String,
+) -> Vec<String> {
     let with_ci = |v: Option<f64>, hw: Option<f64>| match hw {
         Some(h) => format!("{} ±{}", ms(v), ms(Some(h))),
         None => ms(v),
@@ -27,6 +33,7 @@ fn row(label: String, r: &Outcomes, l: &LatencySummary, ci: Option<(f64, f64)>) 
         r.completed.to_string(),
         r.rejected.to_string(),
         r.timed_out.to_string(),
+        r.failed.to_string(),
         r.in_flight.to_string(),
         with_ci(l.mean, ci.map(|c| c.0)),
         ms(l.p50),
@@ -34,7 +41,17 @@ fn row(label: String, r: &Outcomes, l: &LatencySummary, ci: Option<(f64, f64)>) 
         with_ci(l.p99, ci.map(|c| c.1)),
         ms(l.p999),
         ms(l.max),
+        replicas,
     ]
+}
+
+/// "min–max (mean)", or the fixed count.
+fn replicas(r: &ReplicaSummary) -> String {
+    if r.min == r.max {
+        r.min.to_string()
+    } else {
+        format!("{}–{} ({:.1})", r.min, r.max, r.mean)
+    }
 }
 
 /// A table with one row per profile and, when there are several services, one per
@@ -52,6 +69,7 @@ pub fn summary_table(summary: &Summary, markdown: bool) -> String {
         "completed",
         "rejected",
         "timed out",
+        "failed",
         "in flight",
         "mean ms",
         "p50 ms",
@@ -59,10 +77,17 @@ pub fn summary_table(summary: &Summary, markdown: bool) -> String {
         "p99 ms",
         "p99.9 ms",
         "max ms",
+        "replicas",
     ]);
     for p in &summary.profiles {
         let ci = p.latency_ci95_ms.map(|c| (c.mean, c.p99));
-        t.add_row(row(p.name.clone(), &p.requests, &p.latency_ms, ci));
+        let total: Vec<ReplicaSummary> = p.services.iter().map(|s| s.replicas).collect();
+        let label = if p.services.len() == 1 {
+            replicas(&total[0])
+        } else {
+            String::new()
+        };
+        t.add_row(row(p.name.clone(), &p.requests, &p.latency_ms, ci, label));
         if p.services.len() > 1 {
             for s in &p.services {
                 t.add_row(row(
@@ -70,11 +95,12 @@ pub fn summary_table(summary: &Summary, markdown: bool) -> String {
                     &s.requests,
                     &s.latency_ms,
                     None,
+                    replicas(&s.replicas),
                 ));
             }
         }
     }
-    for i in 1..12 {
+    for i in 1..14 {
         if let Some(c) = t.column_mut(i) {
             c.set_cell_alignment(CellAlignment::Right);
         }
@@ -109,12 +135,19 @@ mod tests {
             completed: 7,
             rejected: 1,
             timed_out: 1,
+            failed: 0,
             in_flight: 1,
         };
         let service = |name: &str| ServiceSummary {
             name: name.into(),
             requests,
             latency_ms: latency,
+            replicas: ReplicaSummary {
+                min: 2,
+                max: 5,
+                mean: 3.25,
+            },
+            scaling_events: 4.0,
         };
         Summary {
             scenario: "demo".into(),
@@ -150,23 +183,30 @@ mod tests {
         );
         let default_row: Vec<&str> = lines[3].split('|').map(str::trim).collect();
         assert_eq!(
-            default_row[1..13],
+            default_row[1..15],
             [
                 "default",
                 "10",
                 "7",
                 "1",
                 "1",
+                "0",
                 "1",
                 "114 ±0.63",
                 "85.6",
                 "249",
                 "480 ±1.20",
                 "710",
-                "1665"
+                "1665",
+                ""
             ]
         );
         assert!(lines[4].starts_with("|   api "), "{}", lines[4]);
+        assert!(
+            lines[4].trim_end().ends_with("| 2–5 (3.2) |"),
+            "{}",
+            lines[4]
+        );
         assert!(lines[5].starts_with("|   auth "), "{}", lines[5]);
         assert_eq!(lines.len(), 6);
     }

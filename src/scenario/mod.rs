@@ -6,8 +6,11 @@
 //! [`spec::Scenario`] that the rest of capsim works from. Relative paths in
 //! the file resolve against the file's folder.
 
+pub mod hpa;
 pub(crate) mod raw;
+mod raw_scaling;
 pub mod spec;
+mod spec_scaling;
 pub mod trace;
 mod validate;
 pub mod yaml;

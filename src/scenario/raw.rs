@@ -5,6 +5,7 @@
 //! Checks that span several fields happen in [`super::validate`], which
 //! uses the `Spanned` locations kept here to point at the right line.
 
+pub use super::raw_scaling::*;
 use crate::units::{Bytes, Cpu, Duration, NonNegative, Offset};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
@@ -43,6 +44,24 @@ pub(crate) const SPANNED_FIELDS: &[&str] = &[
     "rps",
     "min",
     "peak",
+    "hpa",
+    "boot",
+    "image_pull",
+    "container_start",
+    "app_start",
+    "initialDelaySeconds",
+    "periodSeconds",
+    "slowdown",
+    "termination_grace",
+    "sync_period",
+    "tolerance",
+    "cpu_initialization_period",
+    "initial_readiness_delay",
+    "downscale_stabilization",
+    "scrape",
+    "window",
+    "delay",
+    "instance_type",
 ];
 
 /// The whole scenario file.
@@ -63,6 +82,10 @@ pub struct RawScenario {
     pub metrics: Option<RawMetrics>,
     #[serde(default)]
     pub limits: Option<RawLimits>,
+    #[serde(default)]
+    pub hpa_controller: Option<RawHpaController>,
+    #[serde(default)]
+    pub metrics_pipeline: Option<RawPipeline>,
     pub services: Spanned<Vec<Spanned<RawService>>>,
 }
 
@@ -87,12 +110,20 @@ pub struct RawLimits {
 #[serde(deny_unknown_fields)]
 pub struct RawService {
     pub name: Spanned<String>,
-    pub replicas: Spanned<Count>,
+    #[serde(default)]
+    pub replicas: Option<Spanned<Count>>,
+    #[serde(default)]
+    pub platform: Option<Spanned<RawPlatform>>,
+    #[serde(default)]
+    pub instance_type: Option<Spanned<String>>,
     pub traffic: RawTraffic,
     pub request: RawRequest,
     pub pod: Spanned<RawPod>,
     #[serde(default)]
     pub load_balancer: Option<RawBalancing>,
+    /// A HorizontalPodAutoscaler spec in Kubernetes field names, or `{ manifest, name }`.
+    #[serde(default)]
+    pub hpa: Option<Spanned<serde_json::Value>>,
 }
 
 /// `traffic:` — arrival process and rate components.
@@ -267,6 +298,14 @@ pub struct RawPod {
     pub requests: Option<RawResources>,
     #[serde(default)]
     pub limits: Option<RawResources>,
+    #[serde(default)]
+    pub startup: Option<Spanned<RawStartup>>,
+    #[serde(default)]
+    pub warmup: Option<Spanned<RawWarmup>>,
+    #[serde(default)]
+    pub termination_grace: Option<Spanned<Duration>>,
+    #[serde(default)]
+    pub memory_usage: Option<RawMemoryUsage>,
 }
 
 /// `requests:` / `limits:` of a container, in Kubernetes quantities.

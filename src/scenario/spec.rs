@@ -4,6 +4,7 @@
 //! per second, CPU in cores, and all cross-field rules hold. Traces are
 //! already loaded and resampled onto a regular grid.
 
+pub use super::spec_scaling::*;
 use crate::units::Nanos;
 use std::sync::Arc;
 
@@ -28,6 +29,8 @@ pub struct Scenario {
     pub max_events: Option<u64>,
     /// The services, in file order.
     pub services: Vec<ServiceSpec>,
+    /// Autoscaling controllers' settings and the metrics pipeline.
+    pub scaling: ScalingSpec,
     /// Things that are allowed but probably not meant; printed, never fatal.
     pub warnings: Vec<String>,
 }
@@ -37,8 +40,10 @@ pub struct Scenario {
 pub struct ServiceSpec {
     /// Unique name.
     pub name: String,
-    /// Fixed number of pods.
+    /// Pods at the start (fixed, unless an autoscaler changes them).
     pub replicas: u32,
+    /// Kubernetes pods or VM instances.
+    pub platform: Platform,
     /// Offered load.
     pub traffic: TrafficSpec,
     /// Work each request brings.
@@ -47,6 +52,12 @@ pub struct ServiceSpec {
     pub pod: PodSpec,
     /// How requests are spread over Ready pods.
     pub balancing: Balancing,
+    /// From creation to Ready, and termination.
+    pub lifecycle: LifecycleSpec,
+    /// Memory a pod uses, for memory metrics.
+    pub memory_usage: Option<MemoryUsageSpec>,
+    /// What changes the replica count.
+    pub autoscaler: Autoscaler,
 }
 
 /// Offered load of a service.

@@ -8,6 +8,7 @@
 //! (rate components and traces) and `work` (CPU and I/O distributions) check
 //! their parts of a service.
 
+mod scaling;
 mod traffic;
 mod work;
 
@@ -165,6 +166,10 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
         }
         services.push(spec);
     }
+    let scaling = ScalingSpec {
+        hpa_controller: scaling::controller(ctx, raw.hpa_controller.as_ref())?,
+        pipeline: scaling::pipeline(ctx, raw.metrics_pipeline.as_ref())?,
+    };
     Ok(Scenario {
         name,
         description: raw.description,
@@ -175,6 +180,7 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
         interval_ns,
         max_events: raw.limits.and_then(|l| l.max_events).map(|c| c.value.0),
         services,
+        scaling,
         warnings: std::mem::take(&mut ctx.warnings),
     })
 }
@@ -198,16 +204,11 @@ fn service(
             )
             .with_hint("results are reported by service name, for example name: api"));
     }
-    let replicas = s.replicas.value.0;
-    if replicas == 0 || replicas > 100_000 {
-        return Err(ctx
-            .err(
-                &s.replicas.referenced,
-                format!("{p}.replicas"),
-                format!("expected 1 to 100000 replicas, found {replicas}"),
-            )
-            .with_hint("a service needs at least one pod to serve its traffic"));
-    }
+    let vm = s
+        .platform
+        .as_ref()
+        .is_some_and(|p| p.value == RawPlatform::Vm);
+    let platform = platform(ctx, &p, &s, vm)?;
     let traffic = traffic(ctx, &p, s.traffic, duration_ns)?;
     let request = RequestSpec {
         cpu: work(ctx, &format!("{p}.request.cpu"), &s.request.cpu)?,
@@ -229,6 +230,22 @@ fn service(
             .with_hint("leave it out for clients that wait forever"));
     }
     let pod = pod(ctx, &p, &s.pod)?;
+    let lifecycle = scaling::lifecycle(ctx, &p, &s.pod.value, vm)?;
+    let memory_usage = scaling::memory_usage(&s.pod.value);
+    let autoscaler = match &s.hpa {
+        Some(h) if vm => {
+            return Err(ctx
+                .err(
+                    &h.referenced,
+                    format!("{p}.hpa"),
+                    "expected no HPA on a `platform: vm` service",
+                )
+                .with_hint("VM services scale with an Auto Scaling group policy (`asg:`)"));
+        }
+        Some(h) => scaling::hpa(ctx, &p, h, &pod, memory_usage, &name)?,
+        None => Autoscaler::None,
+    };
+    let replicas = initial_replicas(ctx, &p, (&s.name, &s.replicas), &autoscaler)?;
     let balancing = match s.load_balancer.unwrap_or(RawBalancing::RoundRobin) {
         RawBalancing::RoundRobin => Balancing::RoundRobin,
         RawBalancing::Random => Balancing::Random,
@@ -236,12 +253,78 @@ fn service(
     };
     Ok(ServiceSpec {
         name,
-        replicas: replicas as u32,
+        replicas,
+        platform,
         traffic,
         request,
         pod,
         balancing,
+        lifecycle,
+        memory_usage,
+        autoscaler,
     })
+}
+
+/// The platform of service `s` at path `p`.
+fn platform(ctx: &Ctx, p: &str, s: &RawService, vm: bool) -> Result<Platform, InputError> {
+    match (&s.instance_type, vm) {
+        (Some(t), false) => Err(ctx
+            .err(
+                &t.referenced,
+                format!("{p}.instance_type"),
+                "expected no `instance_type` on a Kubernetes service",
+            )
+            .with_hint("set `platform: vm` for a service that runs on its own instances")),
+        (None, true) => Err(ctx
+            .err(
+                &s.name.referenced,
+                format!("{p}.instance_type"),
+                "expected an `instance_type` for a `platform: vm` service",
+            )
+            .with_hint("for example instance_type: m5.large")),
+        (Some(t), true) => Ok(Platform::Vm {
+            instance_type: t.value.trim().to_string(),
+        }),
+        (None, false) => Ok(Platform::Kubernetes),
+    }
+}
+
+/// The replicas at the start: `replicas`, else the autoscaler's minimum.
+fn initial_replicas(
+    ctx: &mut Ctx,
+    p: &str,
+    (name, replicas): (&Spanned<String>, &Option<Spanned<Count>>),
+    autoscaler: &Autoscaler,
+) -> Result<u32, InputError> {
+    let range = autoscaler.range();
+    let Some(r) = replicas else {
+        return match range {
+            Some((min, _)) => Ok(min.max(1)),
+            None => Err(ctx
+                .err(
+                    &name.referenced,
+                    format!("{p}.replicas"),
+                    "expected `replicas` for a service without an autoscaler",
+                )
+                .with_hint("add replicas: N, the fixed number of pods")),
+        };
+    };
+    let n = r.value.0;
+    if n == 0 || n > 100_000 {
+        return Err(ctx
+            .err(
+                &r.referenced,
+                format!("{p}.replicas"),
+                format!("expected 1 to 100000 replicas, found {n}"),
+            )
+            .with_hint("a service needs at least one pod to serve its traffic"));
+    }
+    if let Some((min, max)) = range.filter(|(min, max)| n < *min as u64 || n > *max as u64) {
+        ctx.warnings.push(format!(
+            "{p}.replicas: {n} is outside the autoscaler's range {min}..{max}; it corrects that at its first sync"
+        ));
+    }
+    Ok(n as u32)
 }
 
 /// Checks the pod of the service at path `p`.

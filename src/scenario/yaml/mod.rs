@@ -52,6 +52,23 @@ pub fn error_at(
     hinted_error(file, at.line(), at.column(), path, message).with_source(text)
 }
 
+/// An error at the node that displayed `path` (e.g. `services[0].hpa.metrics[1].type`)
+/// names in `text`, or at its deepest existing ancestor; `fallback` when the text cannot be read.
+pub fn error_at_path(
+    file: &Path,
+    text: &str,
+    fallback: &Location,
+    path: impl Into<String>,
+    message: impl Into<String>,
+) -> InputError {
+    let path = path.into();
+    let (line, column) = match read_tree(text) {
+        Ok(t) => tree::at(tree::resolve(&t, &path).deepest),
+        Err(_) => (fallback.line(), fallback.column()),
+    };
+    hinted_error(file, line, column, path, message).with_source(text)
+}
+
 /// [`InputError::new`] (which takes the hint from a `\nhint: …` suffix), with
 /// the message's control characters made visible.
 fn hinted_error(
