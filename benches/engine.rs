@@ -6,6 +6,8 @@
 //!   (limited processor sharing: virtual clock and rescheduled completions).
 //! * `diurnal-io`: a diurnal rate (thinning), lognormal work, I/O, timeouts,
 //!   least-request balancing over 8 pods.
+//! * `mmc-32-hpa`: `mmc-32` with an HPA attached (CPU Utilization target
+//!   90 %, its metrics pipeline and 15 s syncs): the cost of autoscaling.
 //!
 //! Criterion reports "elements/s" = simulated requests per second.
 
@@ -52,6 +54,29 @@ services:
       limits: { cpu: \"2\" }
 ";
 
+/// `mmc-32` with a CPU-utilization HPA on its pod (32 slots requesting 32 cores).
+const MMC_32_HPA: &str = "name: mmc-32-hpa
+duration: 20m
+seed: 1
+services:
+  - name: api
+    replicas: 1
+    traffic:
+      rate:
+        - constant: { rps: 288 }
+    request:
+      cpu: { exponential: { mean: 100ms } }
+    pod:
+      concurrency: 32
+      requests: { cpu: \"32\" }
+    hpa:
+      minReplicas: 1
+      maxReplicas: 4
+      metrics:
+        - type: Resource
+          resource: { name: cpu, target: { type: Utilization, averageUtilization: 90 } }
+";
+
 /// The contract scenario, 20 minutes long, no warmup.
 fn mmc_32() -> Scenario {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/mmc-32.yaml");
@@ -70,6 +95,7 @@ fn throughput(c: &mut Criterion) {
         ("mmc-32", mmc_32()),
         ("ps-limit", parse(PS_LIMIT)),
         ("diurnal-io", parse(DIURNAL_IO)),
+        ("mmc-32-hpa", parse(MMC_32_HPA)),
     ] {
         let requests = simulate(&scenario, 0, 0)
             .expect("runs")

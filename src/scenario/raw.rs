@@ -62,6 +62,9 @@ pub(crate) const SPANNED_FIELDS: &[&str] = &[
     "window",
     "delay",
     "instance_type",
+    "startup",
+    "warmup",
+    "platform",
 ];
 
 /// The whole scenario file.

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run a scenario text, collect per-replication figures.
 #![allow(dead_code)]
 
+pub mod cases;
+
 use capsim::metrics::RunResult;
 use capsim::runner::{RunOptions, run_all};
 use capsim::scenario::{Scenario, parse_str};

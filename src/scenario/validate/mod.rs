@@ -148,6 +148,10 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
             )
             .with_hint("add a service with name, replicas, traffic, request and pod"));
     }
+    let scaling = ScalingSpec {
+        hpa_controller: scaling::controller(ctx, raw.hpa_controller.as_ref())?,
+        pipeline: scaling::pipeline(ctx, raw.metrics_pipeline.as_ref())?,
+    };
     let mut services: Vec<ServiceSpec> = Vec::with_capacity(raw.services.value.len());
     for (i, s) in raw.services.value.into_iter().enumerate() {
         let at = s.value.name.referenced;
@@ -166,10 +170,6 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
         }
         services.push(spec);
     }
-    let scaling = ScalingSpec {
-        hpa_controller: scaling::controller(ctx, raw.hpa_controller.as_ref())?,
-        pipeline: scaling::pipeline(ctx, raw.metrics_pipeline.as_ref())?,
-    };
     Ok(Scenario {
         name,
         description: raw.description,
