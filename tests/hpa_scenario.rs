@@ -167,3 +167,54 @@ fn replica_series_and_summary() {
     let r = &runs[0].services[0].replicas;
     assert_eq!((r.min, r.max), (2, 6));
 }
+
+/// Termination: a pod deleted by a scale-down drains for `termination_grace`,
+/// then what it still holds fails.
+///
+/// Four pods, 1 rps (the k-th request at k + ½ s goes to pod k mod 4, round
+/// robin), each request 1 ms of CPU then 100 s of I/O. CPU use is ~0 %, so
+/// every proposal is 0; the legacy window keeps the first-sight seed (4 at
+/// t = 0) up to 300 s, so at 315 s the HPA scales to minReplicas: **4 → 2,
+/// TooFewReplicas**, deleting the newest pods, 2 and 3. With a 30 s grace
+/// they are killed at 345 s holding the requests that arrived after
+/// 244.999 s: k = 245…314 with k mod 4 ∈ {2, 3}, that is 18 + 17 = 35.
+#[test]
+fn deleted_pods_drain_then_fail_what_is_left() {
+    let text = "\
+name: drain
+duration: 400s
+services:
+  - name: slow
+    replicas: 4
+    traffic:
+      arrivals: deterministic
+      rate:
+        - constant: { rps: 1 }
+    request:
+      cpu: { constant: 1ms }
+      io: { constant: 100s }
+    pod:
+      concurrency: 1000
+      requests: { cpu: 100m }
+      termination_grace: 30s
+    hpa:
+      minReplicas: 2
+      maxReplicas: 4
+      metrics:
+        - type: Resource
+          resource: { name: cpu, target: { type: Utilization, averageUtilization: 50 } }
+";
+    let runs = run(&scenario(text));
+    let r = &runs[0];
+    let e: Vec<(u64, u32, u32, &str)> = r
+        .scaling_events
+        .iter()
+        .map(|e| (e.at_ns / S, e.from, e.to, e.reason.as_str()))
+        .collect();
+    assert_eq!(e, vec![(315, 4, 2, "TooFewReplicas")]);
+    let o = &r.services[0].outcomes;
+    assert_eq!(o.failed, 35, "{o:?}");
+    assert_eq!(o.timed_out, 0);
+    assert!(o.is_balanced());
+    assert_eq!(r.services[0].replicas.min, 2);
+}
