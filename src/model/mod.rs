@@ -5,6 +5,7 @@
 //! random state. [`simulate`] runs one replication of one profile.
 
 pub mod arrivals;
+pub mod asg;
 pub mod balancer;
 pub mod dist;
 pub mod pod;

@@ -6,7 +6,9 @@
 //! [`spec::Scenario`] that the rest of capsim works from. Relative paths in
 //! the file resolve against the file's folder.
 
+pub mod catalog;
 pub(crate) mod raw;
+pub(crate) mod raw_asg;
 pub mod spec;
 pub mod trace;
 mod validate;

@@ -8,6 +8,7 @@
 //! (rate components and traces) and `work` (CPU and I/O distributions) check
 //! their parts of a service.
 
+mod asg;
 mod traffic;
 mod work;
 
