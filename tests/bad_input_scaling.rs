@@ -282,3 +282,35 @@ fn sync_period_with_a_fraction_of_a_second() {
         &["whole number of seconds"],
     );
 }
+
+#[test]
+fn unknown_instance_type_with_a_suggestion() {
+    let hpa = BASE.find("    hpa:").unwrap();
+    let text = base_with(
+        "  - name: api\n",
+        "  - name: api\n    platform: vm\n    instance_type: m5.larg\n    replicas: 2\n",
+    );
+    let hpa2 = text.find("    hpa:").unwrap();
+    assert!(hpa2 > hpa);
+    validate(&text[..hpa2]).error_at(
+        "s.yaml",
+        6,
+        20,
+        "services[0].instance_type",
+        &[
+            "known EC2 instance type",
+            "m5.larg",
+            "did you mean m5.large",
+        ],
+    );
+}
+
+#[test]
+fn asg_on_a_kubernetes_service() {
+    let hpa = BASE.find("    hpa:").unwrap();
+    let text = format!(
+        "{}    replicas: 2\n    asg: {{ min: 1, max: 3, policies: [] }}\n",
+        &BASE[..hpa]
+    );
+    validate(&text).error_at("s.yaml", 17, 10, "services[0].asg", &["no `asg`"]);
+}

@@ -9,6 +9,7 @@
 //! memory requests, and the newest samples the metrics pipeline
 //! ([`super::pipeline`]) has delivered.
 
+use super::asg::{AsgController, GroupObservation, InstanceSample};
 use super::hpa::{self, ControllerConfig, HpaSpec, HpaState, Observation, PodPhase, PodSample};
 use super::lifecycle::Stage;
 use super::pipeline::{Snapshot, gcd};
@@ -28,6 +29,8 @@ pub struct Control {
     snapshot_ns: Nanos,
     keep_ns: Nanos,
     sync_ns: Nanos,
+    /// Evaluation period of each service's Auto Scaling group (0 = none).
+    asg_ns: Vec<Nanos>,
     pipeline: PipelineSpec,
     hpa: ControllerConfig,
 }
@@ -44,11 +47,24 @@ impl Control {
         }
         let p = scenario.scaling.pipeline;
         let cfg = scenario.scaling.hpa_controller.clone();
-        let snapshot_ns = gcd(p.resource.scrape_ns, p.custom.scrape_ns);
+        let asg_ns: Vec<Nanos> = scenario
+            .services
+            .iter()
+            .map(|s| match &s.autoscaler {
+                Autoscaler::Asg { spec } => AsgController::new(spec).evaluation_period_ns(),
+                _ => 0,
+            })
+            .collect();
+        let snapshot_ns = asg_ns
+            .iter()
+            .fold(gcd(p.resource.scrape_ns, p.custom.scrape_ns), |g, &a| {
+                gcd(g, a)
+            });
         let sync_ns = cfg.sync_period_ns as Nanos;
         let keep_ns = [p.resource, p.custom]
             .iter()
             .map(|s| s.window_ns + s.delay_ns + s.scrape_ns)
+            .chain(asg_ns.iter().copied())
             .max()
             .unwrap_or(0)
             + snapshot_ns;
@@ -57,6 +73,7 @@ impl Control {
             snapshot_ns,
             keep_ns,
             sync_ns,
+            asg_ns,
             pipeline: p,
             hpa: cfg,
         })
@@ -75,6 +92,8 @@ pub enum Scaler {
         /// The controller's memory of this HPA.
         state: HpaState,
     },
+    /// An EC2 Auto Scaling group.
+    Asg(Box<AsgController>),
 }
 
 impl Scaler {
@@ -86,6 +105,7 @@ impl Scaler {
                 spec: spec.clone(),
                 state: HpaState::default(),
             },
+            Autoscaler::Asg { spec } => Scaler::Asg(Box::new(AsgController::new(spec))),
         }
     }
 }
@@ -103,6 +123,11 @@ impl World {
         if now.is_multiple_of(c.sync_ns) {
             for s in 0..self.services.len() as u32 {
                 self.sync_hpa(s, now, &c, sched);
+            }
+        }
+        for (s, &period) in c.asg_ns.iter().enumerate() {
+            if period > 0 && now > 0 && now.is_multiple_of(period) {
+                self.evaluate_asg(s as u32, now, period, sched);
             }
         }
         if now + c.tick_ns < self.duration_ns {
@@ -194,7 +219,7 @@ impl World {
     }
 
     fn sync_hpa(&mut self, s: u32, now: Nanos, c: &Control, sched: &mut Scheduler<Event>) {
-        if matches!(self.services[s as usize].scaler, Scaler::None) {
+        if !matches!(self.services[s as usize].scaler, Scaler::Hpa { .. }) {
             return;
         }
         let obs = self.observe(s as usize, now, c);
@@ -224,6 +249,71 @@ impl World {
             metrics,
         });
         self.scale_to(s, to, now, sched);
+    }
+
+    /// What each InService instance of service `s` did over the `period_ns` up to `now`.
+    fn instance_samples(
+        &self,
+        s: usize,
+        now: Nanos,
+        period_ns: Nanos,
+    ) -> (Vec<InstanceSample>, u32) {
+        let svc = &self.services[s];
+        let base = svc.cpu_base_cores;
+        let mut samples = Vec::with_capacity(svc.pods.len());
+        let mut pending = 0;
+        for &p in &svc.pods {
+            let life = &self.lives[p as usize];
+            match life.stage {
+                Stage::Starting => pending += 1,
+                Stage::Ready => {
+                    if let Some(w) = life.history.span(now.saturating_sub(period_ns), now) {
+                        samples.push(InstanceSample {
+                            in_service_since_ns: life.ready.max(0) as Nanos,
+                            cpu_utilization_percent: 100.0 * w.cpu_cores / base,
+                            request_count: w.arrival_rps * w.window_ns as f64 * 1e-9,
+                        });
+                    }
+                }
+                Stage::Terminating | Stage::Gone => {}
+            }
+        }
+        (samples, pending)
+    }
+
+    fn evaluate_asg(&mut self, s: u32, now: Nanos, period_ns: Nanos, sched: &mut Scheduler<Event>) {
+        let (samples, pending) = self.instance_samples(s as usize, now, period_ns);
+        let svc = &mut self.services[s as usize];
+        let Scaler::Asg(ctl) = &mut svc.scaler else {
+            return;
+        };
+        let group = GroupObservation {
+            desired: svc.desired,
+            pending,
+            instances: &samples,
+        };
+        let Some(action) = ctl.evaluate(now, &group) else {
+            return;
+        };
+        let from = svc.desired;
+        if action.desired == from {
+            return;
+        }
+        let mean_cpu = samples
+            .iter()
+            .map(|x| x.cpu_utilization_percent)
+            .sum::<f64>()
+            / samples.len().max(1) as f64;
+        self.events.push(ScalingEvent {
+            at_ns: now,
+            service: s,
+            source: "asg",
+            from,
+            to: action.desired,
+            reason: action.reason,
+            metrics: format!("cpu_utilization={}", round3(mean_cpu)),
+        });
+        self.scale_to(s, action.desired, now, sched);
     }
 }
 

@@ -5,6 +5,7 @@
 //! random state. [`simulate`] runs one replication of one profile.
 
 pub mod arrivals;
+pub mod asg;
 pub mod balancer;
 mod control;
 pub mod dist;

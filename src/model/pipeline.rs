@@ -91,6 +91,27 @@ impl History {
     }
 }
 
+impl History {
+    /// Rates over [from, to] (or from the first snapshot after `from`, for a
+    /// replica younger than that); `None` without two snapshots in the span.
+    pub fn span(&self, from: Nanos, to: Nanos) -> Option<Sample> {
+        let end = self.at(to)?;
+        let start = self.snaps.iter().find(|s| s.at_ns >= from)?;
+        if start.at_ns >= end.at_ns {
+            return None;
+        }
+        let w_s = (end.at_ns - start.at_ns) as f64 * 1e-9;
+        Some(Sample {
+            at_ns: to,
+            window_ns: end.at_ns - start.at_ns,
+            cpu_cores: (end.cpu_core_s - start.cpu_core_s) / w_s,
+            arrival_rps: (end.arrivals - start.arrivals) as f64 / w_s,
+            in_flight: end.in_flight,
+            queued: end.queued,
+        })
+    }
+}
+
 /// The timestamp of the newest sample of `stage` visible at `now`.
 pub fn published_at(stage: &StageSpec, now: Nanos) -> Option<Nanos> {
     let visible = now.checked_sub(stage.delay_ns)?;

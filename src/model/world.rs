@@ -17,7 +17,7 @@ use super::traffic::RateFn;
 use crate::engine::rng::{SimRng, StreamKey};
 use crate::engine::{Model, Scheduler};
 use crate::metrics::{ReplicaStats, ScalingEvent, ServiceRecorder, ServiceResult};
-use crate::scenario::{MemoryUsageSpec, Scenario};
+use crate::scenario::{MemoryUsageSpec, Platform, Scenario};
 use crate::units::{NANOS_PER_SEC, Nanos, nanos_to_secs};
 
 /// Events of the world.
@@ -176,7 +176,10 @@ impl World {
                 in_flight: 0,
                 arrivals_total: 0,
                 usage: Usage::default(),
-                cpu_base_cores: s.pod.utilization_base_cores(),
+                cpu_base_cores: match s.platform {
+                    Platform::Vm { vcpus, .. } => f64::from(vcpus),
+                    Platform::Kubernetes => s.pod.utilization_base_cores(),
+                },
                 ready_pod_s: Usage::default(),
                 template: PodTemplate {
                     concurrency: s.pod.concurrency,

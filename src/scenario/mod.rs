@@ -6,8 +6,10 @@
 //! [`spec::Scenario`] that the rest of capsim works from. Relative paths in
 //! the file resolve against the file's folder.
 
+pub mod catalog;
 pub mod hpa;
 pub(crate) mod raw;
+pub(crate) mod raw_asg;
 mod raw_scaling;
 pub mod spec;
 mod spec_scaling;

@@ -65,6 +65,7 @@ pub(crate) const SPANNED_FIELDS: &[&str] = &[
     "startup",
     "warmup",
     "platform",
+    "asg",
 ];
 
 /// The whole scenario file.
@@ -127,6 +128,9 @@ pub struct RawService {
     /// A HorizontalPodAutoscaler spec in Kubernetes field names, or `{ manifest, name }`.
     #[serde(default)]
     pub hpa: Option<Spanned<serde_json::Value>>,
+    /// An Auto Scaling group (`platform: vm`).
+    #[serde(default)]
+    pub asg: Option<Spanned<super::raw_asg::RawAsg>>,
 }
 
 /// `traffic:` — arrival process and rate components.

@@ -6,6 +6,7 @@
 //! autoscalers ([`PipelineSpec`]). Times are nanoseconds.
 
 use super::spec::WorkDist;
+use crate::model::asg::AsgSpec;
 use crate::model::hpa::{ControllerConfig, HpaSpec};
 use crate::units::{NANOS_PER_SEC, Nanos};
 
@@ -72,6 +73,8 @@ pub enum Platform {
     Vm {
         /// The instance type, e.g. `m5.large`.
         instance_type: String,
+        /// Its vCPUs (100 % CPU utilization).
+        vcpus: u32,
     },
 }
 
@@ -87,6 +90,11 @@ pub enum Autoscaler {
         /// The checked spec.
         spec: Box<HpaSpec>,
     },
+    /// An EC2 Auto Scaling group's dynamic scaling policies.
+    Asg {
+        /// The checked group and policies.
+        spec: Box<AsgSpec>,
+    },
 }
 
 impl Autoscaler {
@@ -97,6 +105,7 @@ impl Autoscaler {
             Autoscaler::Hpa { spec, .. } => {
                 Some((spec.min_replicas.max(0) as u32, spec.max_replicas as u32))
             }
+            Autoscaler::Asg { spec } => Some((spec.min, spec.max)),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! (rate components and traces) and `work` (CPU and I/O distributions) check
 //! their parts of a service.
 
+mod asg;
 mod scaling;
 mod traffic;
 mod work;
@@ -229,7 +230,11 @@ fn service(
             )
             .with_hint("leave it out for clients that wait forever"));
     }
-    let pod = pod(ctx, &p, &s.pod)?;
+    let vcpus = match &platform {
+        Platform::Vm { vcpus, .. } => Some(f64::from(*vcpus)),
+        Platform::Kubernetes => None,
+    };
+    let pod = pod(ctx, &p, &s.pod, vcpus)?;
     let lifecycle = scaling::lifecycle(ctx, &p, &s.pod.value, vm)?;
     let memory_usage = scaling::memory_usage(&s.pod.value);
     let autoscaler = match &s.hpa {
@@ -243,7 +248,17 @@ fn service(
                 .with_hint("VM services scale with an Auto Scaling group policy (`asg:`)"));
         }
         Some(h) => scaling::hpa(ctx, &p, h, &pod, memory_usage, &name)?,
-        None => Autoscaler::None,
+        None => match &s.asg {
+            Some(a) if !vm => {
+                return Err(ctx
+                    .err(&a.referenced, format!("{p}.asg"), "expected no `asg` on a Kubernetes service")
+                    .with_hint("set `platform: vm` and an `instance_type` for a service on its own instances, or use `hpa:` for pods"));
+            }
+            Some(a) => Autoscaler::Asg {
+                spec: Box::new(asg::asg(ctx, &format!("{p}.asg"), a)?),
+            },
+            None => Autoscaler::None,
+        },
     };
     let replicas = initial_replicas(ctx, &p, (&s.name, &s.replicas), &autoscaler)?;
     let balancing = match s.load_balancer.unwrap_or(RawBalancing::RoundRobin) {
@@ -282,9 +297,33 @@ fn platform(ctx: &Ctx, p: &str, s: &RawService, vm: bool) -> Result<Platform, In
                 "expected an `instance_type` for a `platform: vm` service",
             )
             .with_hint("for example instance_type: m5.large")),
-        (Some(t), true) => Ok(Platform::Vm {
-            instance_type: t.value.trim().to_string(),
-        }),
+        (Some(t), true) => {
+            let name = t.value.trim();
+            match crate::scenario::catalog::lookup(name) {
+                Some(it) => Ok(Platform::Vm {
+                    instance_type: name.to_string(),
+                    vcpus: it.vcpus,
+                }),
+                None => {
+                    let hint = match crate::scenario::catalog::did_you_mean(name) {
+                        Some(close) => format!(
+                            "did you mean {close}? The built-in types are listed in docs/asg.md"
+                        ),
+                        None => {
+                            "the built-in types are listed in docs/asg.md, for example m5.large"
+                                .to_string()
+                        }
+                    };
+                    Err(ctx
+                        .err(
+                            &t.referenced,
+                            format!("{p}.instance_type"),
+                            format!("expected a known EC2 instance type, found \"{name}\""),
+                        )
+                        .with_hint(hint))
+                }
+            }
+        }
         (None, false) => Ok(Platform::Kubernetes),
     }
 }
@@ -327,8 +366,13 @@ fn initial_replicas(
     Ok(n as u32)
 }
 
-/// Checks the pod of the service at path `p`.
-fn pod(ctx: &Ctx, p: &str, raw: &Spanned<RawPod>) -> Result<PodSpec, InputError> {
+/// Checks the pod of the service at path `p`; `vcpus` is a VM instance's CPU (its default limit).
+fn pod(
+    ctx: &Ctx,
+    p: &str,
+    raw: &Spanned<RawPod>,
+    vcpus: Option<f64>,
+) -> Result<PodSpec, InputError> {
     let at = &raw.referenced;
     let r = &raw.value;
     let concurrency = match r.concurrency.as_ref().map(|c| (c, c.value)) {
@@ -356,7 +400,7 @@ fn pod(ctx: &Ctx, p: &str, raw: &Spanned<RawPod>) -> Result<PodSpec, InputError>
             )
             .with_hint("leave it out for an unthrottled pod"));
     }
-    if concurrency.is_none() && limit.is_none() {
+    if concurrency.is_none() && limit.is_none() && vcpus.is_none() {
         return Err(ctx
             .err(at, format!("{p}.pod"), "expected `concurrency` or `limits.cpu`; with neither, every request would get a whole core of its own")
             .with_hint("set concurrency: N (worker slots), or limits: { cpu: \"2\" } for processor sharing"));
@@ -391,7 +435,7 @@ fn pod(ctx: &Ctx, p: &str, raw: &Spanned<RawPod>) -> Result<PodSpec, InputError>
     Ok(PodSpec {
         concurrency,
         queue_limit,
-        cpu_limit_cores: limit.map(|l| l.value.0),
+        cpu_limit_cores: limit.map(|l| l.value.0).or(vcpus),
         cpu_request_cores: request_cpu.map(|c| c.value.0),
         memory_request_bytes: r.requests.as_ref().and_then(|q| q.memory).map(|m| m.0),
         memory_limit_bytes: r.limits.as_ref().and_then(|q| q.memory).map(|m| m.0),

@@ -12,7 +12,7 @@ use crate::error::InputError;
 use crate::model::hpa::{ControllerConfig, HpaSpec, MetricSource, MetricTarget, Resource};
 use crate::scenario::hpa::{load_manifest, spec_from_value};
 use crate::scenario::raw::*;
-use crate::scenario::spec::PodSpec;
+use crate::scenario::spec::{PodSpec, WorkDist};
 use crate::scenario::spec_scaling::*;
 use crate::scenario::yaml::error_at_path;
 use crate::units::{NANOS_PER_SEC, Nanos, format_duration};
@@ -88,6 +88,9 @@ pub(super) fn lifecycle(
             });
         }
     }
+    if vm && !raw.startup.as_ref().is_some_and(|s| s.value.boot.is_some()) {
+        spec.to_running.insert(0, default_boot());
+    }
     if let Some(w) = &raw.warmup {
         let slowdown = w.value.slowdown.value.0;
         if slowdown < 1.0 {
@@ -108,6 +111,19 @@ pub(super) fn lifecycle(
         spec.termination_grace_ns = g.value.0;
     }
     Ok(spec)
+}
+
+/// EC2 launch to ready when `boot` is left out: lognormal with the catalog's
+/// median (70 s) and 95th percentile (135 s).
+fn default_boot() -> WorkDist {
+    use crate::scenario::catalog::{EC2_BOOT_MEDIAN_NS, EC2_BOOT_P95_NS};
+    const Z_95: f64 = 1.644_853_626_951_472_2;
+    let median_s = EC2_BOOT_MEDIAN_NS as f64 * 1e-9;
+    let p95_s = EC2_BOOT_P95_NS as f64 * 1e-9;
+    WorkDist::Lognormal {
+        mu: median_s.ln(),
+        sigma: (p95_s / median_s).ln() / Z_95,
+    }
 }
 
 /// The memory model of a pod, if given.

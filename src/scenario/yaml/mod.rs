@@ -15,6 +15,7 @@ mod explain;
 mod tree;
 
 use super::raw::SPANNED_FIELDS;
+use super::raw_asg::ASG_SPANNED_FIELDS;
 use crate::error::InputError;
 use explain::{explain, is_syntax};
 use serde::de::DeserializeOwned;
@@ -91,7 +92,10 @@ fn display_path(path: &serde_path_to_error::Path) -> String {
         let hidden = matches!(seg, Segment::Map { key } if key == "value")
             && match previous {
                 Some(Segment::Seq { .. }) => true,
-                Some(Segment::Map { key }) => SPANNED_FIELDS.contains(&key.as_str()),
+                Some(Segment::Map { key }) => {
+                    SPANNED_FIELDS.contains(&key.as_str())
+                        || ASG_SPANNED_FIELDS.contains(&key.as_str())
+                }
                 _ => false,
             };
         if !hidden {
