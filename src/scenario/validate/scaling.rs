@@ -88,7 +88,7 @@ pub(super) fn lifecycle(
             });
         }
     }
-    if vm && !raw.startup.as_ref().is_some_and(|s| s.value.boot.is_some()) {
+    if vm && raw.startup.as_ref().is_none_or(|s| s.value.boot.is_none()) {
         spec.to_running.insert(0, default_boot());
     }
     if let Some(w) = &raw.warmup {
