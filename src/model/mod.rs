@@ -7,6 +7,7 @@
 pub mod arrivals;
 pub mod balancer;
 pub mod dist;
+pub mod hpa;
 pub mod pod;
 pub mod traffic;
 mod world;

@@ -6,6 +6,7 @@
 //! [`spec::Scenario`] that the rest of capsim works from. Relative paths in
 //! the file resolve against the file's folder.
 
+pub mod hpa;
 pub(crate) mod raw;
 pub mod spec;
 pub mod trace;

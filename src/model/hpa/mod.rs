@@ -1,0 +1,422 @@
+//! The Kubernetes HorizontalPodAutoscaler controller (autoscaling/v2), as pure logic.
+//!
+//! [`reconcile`] performs one `reconcileAutoscaler` of the upstream controller
+//! (`/work/shared/reference/hpa.md`, sections 1.2–1.11 and 1.13–1.15): first-sight
+//! seeding of the recommendation history, range checks (including scale from
+//! zero), one proposal per metric ([`calc`]), the maximum over metrics with the
+//! failure rules of 1.3, then normalization without or with `spec.behavior`
+//! ([`normalize`]) and, when the count changes, the scale event that later rate
+//! limits read ([`state`]).
+//!
+//! No serde and no I/O here: specs arrive already validated and defaulted
+//! ([`crate::scenario::hpa`]), observations are plain data. Quantities are
+//! integer milli-units, times are signed nanoseconds on the controller's clock.
+
+mod calc;
+mod normalize;
+mod state;
+
+pub use state::{HpaState, Recommendation, ScaleEvent};
+
+use std::collections::BTreeMap;
+
+/// The controller clock: signed nanoseconds.
+pub type Time = i64;
+
+/// Nanoseconds per second, for `*_s` fields.
+pub const NANOS_PER_SECOND: i64 = 1_000_000_000;
+
+/// A validated, defaulted HPA spec (what the controller reads from `spec` and `status`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HpaSpec {
+    /// `spec.minReplicas` (API default 1 already applied; 0 allowed with an Object/External metric).
+    pub min_replicas: i32,
+    /// `spec.maxReplicas`.
+    pub max_replicas: i32,
+    /// `spec.metrics`, in order (API default: cpu at 80 % utilization).
+    pub metrics: Vec<MetricSpec>,
+    /// `spec.behavior` with API defaults filled in; `None` selects the legacy path (1.10).
+    pub behavior: Option<Behavior>,
+    /// The status condition `ScaledToZero=True`: the HPA itself scaled the target to zero.
+    pub scaled_to_zero: bool,
+}
+
+/// One entry of `spec.metrics`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricSpec {
+    /// What is measured.
+    pub source: MetricSource,
+    /// The target the measurement is compared with.
+    pub target: MetricTarget,
+}
+
+/// Where a metric comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MetricSource {
+    /// A pod resource (`Resource`, or `ContainerResource` with the container named).
+    Resource {
+        /// cpu or memory.
+        resource: Resource,
+        /// The container of a `ContainerResource` metric (capsim pods have one container).
+        container: Option<String>,
+    },
+    /// A custom per-pod metric (`Pods`).
+    Pods {
+        /// The metric name.
+        metric: String,
+    },
+    /// A metric describing one Kubernetes object (`Object`).
+    Object {
+        /// The metric name.
+        metric: String,
+    },
+    /// A metric from outside the cluster (`External`).
+    External {
+        /// The metric name.
+        metric: String,
+    },
+}
+
+/// A pod resource an HPA can scale on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// CPU, in millicores.
+    Cpu,
+    /// Memory, in milli-bytes.
+    Memory,
+}
+
+impl Resource {
+    /// The Kubernetes name (`cpu`, `memory`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resource::Cpu => "cpu",
+            Resource::Memory => "memory",
+        }
+    }
+}
+
+/// A metric target, already resolved to the path the controller takes (1.9).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MetricTarget {
+    /// `averageUtilization`, integer percent of the request (Resource only).
+    Utilization(i32),
+    /// `averageValue`, milli-units per pod.
+    AverageValue(i64),
+    /// `value`, milli-units in total (Object and External only).
+    Value(i64),
+}
+
+/// `spec.behavior` with the API defaults filled in (hpa.md 1.1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Behavior {
+    /// Rules for scaling up.
+    pub scale_up: ScalingRules,
+    /// Rules for scaling down.
+    pub scale_down: ScalingRules,
+}
+
+/// One direction of `spec.behavior`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScalingRules {
+    /// `stabilizationWindowSeconds`; `None` means the controller flag (scale-down) or 0 (scale-up).
+    pub stabilization_window_s: Option<i32>,
+    /// How the policies' limits combine.
+    pub select_policy: SelectPolicy,
+    /// Rate-limit policies.
+    pub policies: Vec<ScalingPolicy>,
+    /// Per-direction tolerance; `None` means the controller flag.
+    pub tolerance: Option<f64>,
+}
+
+/// `selectPolicy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelectPolicy {
+    /// The largest change.
+    Max,
+    /// The smallest change.
+    Min,
+    /// No scaling in this direction.
+    Disabled,
+}
+
+/// One rate-limit policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScalingPolicy {
+    /// Pods or Percent.
+    pub kind: PolicyKind,
+    /// Pods, or percent of the replicas at the start of the period.
+    pub value: i32,
+    /// The period, in seconds.
+    pub period_s: i32,
+}
+
+/// The unit of a policy's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyKind {
+    /// A number of pods.
+    Pods,
+    /// A percentage of the replicas at the start of the period.
+    Percent,
+}
+
+/// The kube-controller-manager settings of the HPA controller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ControllerConfig {
+    /// `--horizontal-pod-autoscaler-tolerance`, both directions.
+    pub tolerance: f64,
+    /// `--horizontal-pod-autoscaler-cpu-initialization-period`.
+    pub cpu_initialization_period_ns: i64,
+    /// `--horizontal-pod-autoscaler-initial-readiness-delay`.
+    pub initial_readiness_delay_ns: i64,
+    /// `--horizontal-pod-autoscaler-downscale-stabilization`.
+    pub downscale_stabilization_ns: i64,
+    /// Legacy path: the cap is `max(factor × current, minimum)`.
+    pub scale_up_limit_factor: f64,
+    /// Legacy path: see `scale_up_limit_factor`.
+    pub scale_up_limit_minimum: f64,
+    /// `--horizontal-pod-autoscaler-sync-period` (how often the caller should reconcile).
+    pub sync_period_ns: i64,
+}
+
+impl Default for ControllerConfig {
+    /// Kubernetes production defaults: 0.1, 5m, 30s, 5m, 2, 4, 15s.
+    fn default() -> Self {
+        ControllerConfig {
+            tolerance: 0.1,
+            cpu_initialization_period_ns: 300 * NANOS_PER_SECOND,
+            initial_readiness_delay_ns: 30 * NANOS_PER_SECOND,
+            downscale_stabilization_ns: 300 * NANOS_PER_SECOND,
+            scale_up_limit_factor: 2.0,
+            scale_up_limit_minimum: 4.0,
+            sync_period_ns: 15 * NANOS_PER_SECOND,
+        }
+    }
+}
+
+/// A pod's phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PodPhase {
+    /// Not yet running (unscheduled or starting).
+    Pending,
+    /// Running.
+    Running,
+    /// Terminated successfully.
+    Succeeded,
+    /// Terminated with a failure.
+    Failed,
+}
+
+/// One pod matched by the target's selector, with its latest metric samples.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodSample {
+    /// `status.phase`.
+    pub phase: PodPhase,
+    /// `metadata.deletionTimestamp` is set.
+    pub deleted: bool,
+    /// The Ready condition's status; `None` = the pod has no Ready condition.
+    pub ready: Option<bool>,
+    /// `status.startTime`; `None` = unset.
+    pub start: Option<Time>,
+    /// The Ready condition's `lastTransitionTime`; `None` = the zero time (long ago).
+    pub ready_transition: Option<Time>,
+    /// Sum of the containers' cpu requests, millicores; `None` = a container has none.
+    pub cpu_request_milli: Option<i64>,
+    /// Sum of the containers' memory requests, milli-bytes; `None` = a container has none.
+    pub memory_request_milli: Option<i64>,
+    /// CPU usage sample, millicores; `None` = no sample for this pod.
+    pub cpu_usage_milli: Option<i64>,
+    /// Memory usage sample, milli-bytes; `None` = no sample for this pod.
+    pub memory_usage_milli: Option<i64>,
+    /// When the resource samples were taken.
+    pub sample_time: Time,
+    /// The window the resource samples cover, ns.
+    pub sample_window_ns: i64,
+    /// Pods metrics of this pod (name, milli-units); a metric absent = no sample.
+    pub metrics: Vec<(String, i64)>,
+}
+
+/// What the controller reads in one sync.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Observation {
+    /// The target's `/scale` `spec.replicas`.
+    pub spec_replicas: i32,
+    /// The target's `/scale` `status.replicas` (AverageValue Object/External paths).
+    pub status_replicas: i32,
+    /// The pods matched by the target's selector.
+    pub pods: Vec<PodSample>,
+    /// Object metric values by name, milli-units; absent = the fetch failed this sync.
+    pub object_metrics: BTreeMap<String, i64>,
+    /// External metric values (sum over series) by name, milli; absent = the fetch failed.
+    pub external_metrics: BTreeMap<String, i64>,
+}
+
+/// The rule that set a reconcile's final replica count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// spec.replicas is 0 and scaling from zero is not allowed: autoscaling disabled.
+    ScalingDisabled,
+    /// Current replicas above maxReplicas (range check), or the proposal capped at maxReplicas.
+    TooManyReplicas,
+    /// Current replicas below minReplicas (range check), or the proposal raised to minReplicas.
+    TooFewReplicas,
+    /// Every metric failed: no scaling.
+    FailedGetMetrics,
+    /// Some metric failed and the valid ones proposed a scale-down: no scaling.
+    InvalidMetrics,
+    /// Capped by the scale-up rate limit (legacy factor, or behavior policies).
+    ScaleUpLimit,
+    /// Held by the behavior scale-down policies.
+    ScaleDownLimit,
+    /// Held by the scale-up stabilization window (behavior path).
+    ScaleUpStabilized,
+    /// Held by the scale-down stabilization window.
+    ScaleDownStabilized,
+    /// The proposal, unchanged.
+    DesiredWithinRange,
+}
+
+impl Reason {
+    /// The Kubernetes condition reason this corresponds to.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::ScalingDisabled => "ScalingDisabled",
+            Reason::TooManyReplicas => "TooManyReplicas",
+            Reason::TooFewReplicas => "TooFewReplicas",
+            Reason::FailedGetMetrics => "FailedGetMetrics",
+            Reason::InvalidMetrics => "InvalidMetrics",
+            Reason::ScaleUpLimit => "ScaleUpLimit",
+            Reason::ScaleDownLimit => "ScaleDownLimit",
+            Reason::ScaleUpStabilized => "ScaleUpStabilized",
+            Reason::ScaleDownStabilized => "ScaleDownStabilized",
+            Reason::DesiredWithinRange => "DesiredWithinRange",
+        }
+    }
+}
+
+/// What one metric said in a reconcile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricStatus {
+    /// The resource or metric name.
+    pub name: String,
+    /// Percent for Utilization targets, else the value in whole units (0 on error).
+    pub current: f64,
+    /// The replica count this metric proposed; `None` on error.
+    pub proposal: Option<i32>,
+    /// Why the metric failed, if it did.
+    pub error: Option<String>,
+}
+
+/// The outcome of one reconcile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// The replica count the controller sets (equal to spec.replicas when it does not scale).
+    pub desired: i32,
+    /// The raw maximum over metric proposals; `None` if none was computed.
+    pub recommendation: Option<i32>,
+    /// The rule that set `desired`.
+    pub reason: Reason,
+    /// One status per metric spec, in order (empty when no metric was read).
+    pub metrics: Vec<MetricStatus>,
+}
+
+/// The tolerances of one HPA (hpa.md 1.4, `tolerancesForHpa`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tolerances {
+    /// Allowed ratio below 1 before scaling down.
+    pub down: f64,
+    /// Allowed ratio above 1 before scaling up.
+    pub up: f64,
+}
+
+impl Tolerances {
+    /// The flag value, replaced per side by `behavior.*.tolerance` when set.
+    pub fn for_hpa(spec: &HpaSpec, cfg: &ControllerConfig) -> Self {
+        let side =
+            |rules: Option<&ScalingRules>| rules.and_then(|r| r.tolerance).unwrap_or(cfg.tolerance);
+        let b = spec.behavior.as_ref();
+        Tolerances {
+            down: side(b.map(|b| &b.scale_down)),
+            up: side(b.map(|b| &b.scale_up)),
+        }
+    }
+
+    /// `(1 − down) ≤ ratio ≤ (1 + up)`, both bounds inclusive.
+    pub fn is_within(&self, ratio: f64) -> bool {
+        (1.0 - self.down) <= ratio && ratio <= (1.0 + self.up)
+    }
+}
+
+/// May the controller compute metrics while spec.replicas is 0 (v1.36+, hpa.md 1.2.3)?
+fn computes_from_zero(spec: &HpaSpec) -> bool {
+    let has_object_or_external = spec.metrics.iter().any(|m| {
+        matches!(
+            m.source,
+            MetricSource::Object { .. } | MetricSource::External { .. }
+        )
+    });
+    spec.scaled_to_zero && (spec.min_replicas != 0 || has_object_or_external)
+}
+
+/// One whole `reconcileAutoscaler`: reads `obs`, updates `state`, returns the decision.
+pub fn reconcile(
+    spec: &HpaSpec,
+    cfg: &ControllerConfig,
+    state: &mut HpaState,
+    obs: &Observation,
+    now: Time,
+) -> Decision {
+    let current = obs.spec_replicas;
+    state.seed_if_first_sight(current, now);
+    let decided = |desired, reason| Decision {
+        desired,
+        recommendation: None,
+        reason,
+        metrics: Vec::new(),
+    };
+    let from_zero = current == 0 && computes_from_zero(spec);
+    let decision = if current == 0 && !from_zero {
+        return decided(0, Reason::ScalingDisabled);
+    } else if !from_zero && current > spec.max_replicas {
+        decided(spec.max_replicas, Reason::TooManyReplicas)
+    } else if !from_zero && current < spec.min_replicas {
+        decided(spec.min_replicas, Reason::TooFewReplicas)
+    } else {
+        let tolerances = Tolerances::for_hpa(spec, cfg);
+        let (proposal, metrics) = calc::replicas_for_metrics(spec, cfg, tolerances, obs, now);
+        let proposal = match proposal {
+            Ok(p) => p,
+            Err(reason) => {
+                return Decision {
+                    desired: current,
+                    recommendation: None,
+                    reason,
+                    metrics,
+                };
+            }
+        };
+        let (mut desired, mut reason) = match &spec.behavior {
+            None => normalize::legacy(spec, cfg, state, current, proposal, now),
+            Some(b) => normalize::with_behavior(spec, b, cfg, state, current, proposal, now),
+        };
+        if from_zero && desired < spec.min_replicas {
+            desired = spec.min_replicas;
+            reason = Reason::TooFewReplicas;
+        }
+        Decision {
+            desired,
+            recommendation: Some(proposal),
+            reason,
+            metrics,
+        }
+    };
+    if decision.desired != current
+        && let Some(b) = &spec.behavior
+    {
+        state.store_scale_event(b, current, decision.desired, now);
+    }
+    decision
+}
+
+#[cfg(test)]
+mod tests;
