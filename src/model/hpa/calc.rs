@@ -8,9 +8,10 @@
 //! External metrics use a single value with the Running+Ready pod count (Value
 //! targets) or `status.replicas` (AverageValue targets).
 
+use super::pods::{Group, PodCtx};
 use super::{
     ControllerConfig, HpaSpec, MetricSource, MetricSpec, MetricStatus, MetricTarget, Observation,
-    PodPhase, PodSample, Reason, Resource, Time, Tolerances,
+    PodPhase, Reason, Resource, Time, Tolerances,
 };
 use std::collections::BTreeMap;
 
@@ -125,124 +126,6 @@ fn ceil_i32(x: f64) -> i32 {
     x.ceil() as i32
 }
 
-/// Where `groupPods` puts a pod (hpa.md 1.5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Group {
-    Ignored,
-    Unready,
-    Missing,
-    Ready,
-}
-
-/// Pods, their samples for one metric, and their groups.
-struct PodCtx<'a> {
-    pods: &'a [PodSample],
-    samples: Vec<Option<i64>>,
-    groups: Vec<Group>,
-}
-
-impl<'a> PodCtx<'a> {
-    /// For a Resource metric: the pods' samples of `resource`; CPU readiness rules for cpu.
-    fn resource(
-        resource: Resource,
-        obs: &'a Observation,
-        cfg: &ControllerConfig,
-        now: Time,
-    ) -> Result<Self, String> {
-        let samples = obs
-            .pods
-            .iter()
-            .map(|p| match resource {
-                Resource::Cpu => p.cpu_usage_milli,
-                Resource::Memory => p.memory_usage_milli,
-            })
-            .collect();
-        let cpu = resource == Resource::Cpu;
-        PodCtx::new(&obs.pods, samples, cpu, cfg, now, resource.as_str())
-    }
-
-    /// Groups the pods; errors when there are no samples or no pods.
-    fn new(
-        pods: &'a [PodSample],
-        samples: Vec<Option<i64>>,
-        cpu_rules: bool,
-        cfg: &ControllerConfig,
-        now: Time,
-        name: &str,
-    ) -> Result<Self, String> {
-        if samples.iter().all(Option::is_none) {
-            return Err(format!("unable to get metric {name}: no metrics returned"));
-        }
-        let groups = pods
-            .iter()
-            .zip(&samples)
-            .map(|(p, s)| group(p, *s, cpu_rules, cfg, now))
-            .collect();
-        Ok(PodCtx {
-            pods,
-            samples,
-            groups,
-        })
-    }
-
-    /// Indices of pods in `g`.
-    fn in_group(&self, g: Group) -> Vec<usize> {
-        (0..self.groups.len())
-            .filter(|&i| self.groups[i] == g)
-            .collect()
-    }
-
-    /// The samples of ready pods, by pod index; an error if there are none.
-    fn ready_samples(&self) -> Result<BTreeMap<usize, i64>, String> {
-        let values: BTreeMap<usize, i64> = self
-            .in_group(Group::Ready)
-            .into_iter()
-            .filter_map(|i| self.samples[i].map(|v| (i, v)))
-            .collect();
-        if values.is_empty() {
-            Err("did not receive metrics for targeted pods (pods might be unready)".into())
-        } else {
-            Ok(values)
-        }
-    }
-}
-
-/// `groupPods` for one pod (hpa.md 1.5).
-fn group(
-    p: &PodSample,
-    sample: Option<i64>,
-    cpu_rules: bool,
-    cfg: &ControllerConfig,
-    now: Time,
-) -> Group {
-    if p.deleted || matches!(p.phase, PodPhase::Failed | PodPhase::Succeeded) {
-        return Group::Ignored;
-    }
-    if p.phase == PodPhase::Pending {
-        return Group::Unready;
-    }
-    if sample.is_none() {
-        return Group::Missing;
-    }
-    if cpu_rules {
-        let unready = match (p.ready, p.start) {
-            (None, _) | (_, None) => true,
-            (Some(ready), Some(start)) => {
-                let transition = p.ready_transition.unwrap_or(Time::MIN);
-                if start.saturating_add(cfg.cpu_initialization_period_ns) > now {
-                    !ready || p.sample_time < transition.saturating_add(p.sample_window_ns)
-                } else {
-                    !ready && start.saturating_add(cfg.initial_readiness_delay_ns) > transition
-                }
-            }
-        };
-        if unready {
-            return Group::Unready;
-        }
-    }
-    Group::Ready
-}
-
 /// `GetResourceUtilizationRatio`: (ratio, integer-percent utilization) over pods with a request.
 fn utilization_ratio(
     values: &BTreeMap<usize, i64>,
@@ -273,6 +156,9 @@ struct Rebalance<'c, 'a> {
     ctx: &'c PodCtx<'a>,
     current: i32,
     tol: Tolerances,
+    /// Plain metrics (1.7) fill missing pods with 0 when the ratio is exactly 1
+    /// (upstream's `else` branch); utilization (1.6) leaves them out.
+    zero_missing_at_one: bool,
 }
 
 impl Rebalance<'_, '_> {
@@ -298,7 +184,7 @@ impl Rebalance<'_, '_> {
         for &i in &missing {
             if ratio < 1.0 {
                 values.insert(i, fill_missing_down(i));
-            } else if ratio > 1.0 {
+            } else if ratio > 1.0 || self.zero_missing_at_one {
                 values.insert(i, 0);
             }
         }
@@ -345,7 +231,12 @@ fn resource_utilization(
         .collect::<Result<Vec<i64>, String>>()?;
     let (ratio, utilization) = utilization_ratio(&values, &requests, target_pct)?;
     let fallback_pct = i64::from(target_pct.max(100));
-    let r = Rebalance { ctx, current, tol };
+    let r = Rebalance {
+        ctx,
+        current,
+        tol,
+        zero_missing_at_one: false,
+    };
     let proposal = r.run(
         values,
         ratio,
@@ -362,7 +253,12 @@ fn plain_metric(ctx: &PodCtx, target: i64, current: i32, tol: Tolerances) -> Pro
     }
     let values = ctx.ready_samples()?;
     let (ratio, usage) = usage_ratio(&values, target);
-    let r = Rebalance { ctx, current, tol };
+    let r = Rebalance {
+        ctx,
+        current,
+        tol,
+        zero_missing_at_one: true,
+    };
     let proposal = r.run(values, ratio, |_| target, |v| Ok(usage_ratio(v, target).0))?;
     Ok((proposal, usage as f64 / 1000.0))
 }

@@ -8,6 +8,7 @@
 //! (`metrics[1].type`, or `spec.metrics[1].type` for a whole object); the
 //! caller maps it onto a line and column ([`manifest`] does for files).
 
+mod behavior;
 mod convert;
 mod manifest;
 mod prepare;
