@@ -187,63 +187,56 @@ fn period_start(state: &HpaState, current: i32, period_s: i32, now: Time) -> i32
     current - added + removed
 }
 
-/// `calculateScaleUpLimitWithScalingRules`: the highest count the policies allow.
-pub(super) fn scale_up_limit(
-    rules: &ScalingRules,
-    state: &HpaState,
-    current: i32,
-    now: Time,
-) -> i32 {
-    let pick: fn(i32, i32) -> i32 = match rules.select_policy {
+/// `calculateScaleUpLimitWithScalingRules` (`up`) and
+/// `calculateScaleDownLimitWithBehaviors` (not `up`): the highest count the
+/// scale-up policies allow, or the lowest count the scale-down policies allow.
+///
+/// `Max` picks the largest change (the highest upper or the lowest lower
+/// limit), `Min` the smallest; `Disabled` allows no change.
+fn policy_limit(rules: &ScalingRules, state: &HpaState, current: i32, now: Time, up: bool) -> i32 {
+    let highest = match rules.select_policy {
         SelectPolicy::Disabled => return current,
-        SelectPolicy::Min => i32::min,
-        SelectPolicy::Max => i32::max,
+        SelectPolicy::Max => up,
+        SelectPolicy::Min => !up,
     };
-    let mut result = if rules.select_policy == SelectPolicy::Min {
-        i32::MAX
+    let (mut result, pick): (i32, fn(i32, i32) -> i32) = if highest {
+        (i32::MIN, i32::max)
     } else {
-        i32::MIN
+        (i32::MAX, i32::min)
     };
     for p in &rules.policies {
         let start = period_start(state, current, p.period_s, now);
-        let proposed = match p.kind {
-            PolicyKind::Pods => start.saturating_add(p.value),
-            PolicyKind::Percent => {
-                (f64::from(start) * (1.0 + f64::from(p.value) / 100.0)).ceil() as i32
-            }
+        let share = f64::from(p.value) / 100.0;
+        let proposed = match (p.kind, up) {
+            (PolicyKind::Pods, true) => start.saturating_add(p.value),
+            (PolicyKind::Pods, false) => start.saturating_sub(p.value),
+            (PolicyKind::Percent, true) => (f64::from(start) * (1.0 + share)).ceil() as i32,
+            // Go's float64 → int32 conversion truncates toward zero.
+            (PolicyKind::Percent, false) => (f64::from(start) * (1.0 - share)) as i32,
         };
         result = pick(result, proposed);
     }
     result
 }
 
-/// `calculateScaleDownLimitWithBehaviors`: the lowest count the policies allow.
+/// The highest count the scale-up policies allow.
+pub(super) fn scale_up_limit(
+    rules: &ScalingRules,
+    state: &HpaState,
+    current: i32,
+    now: Time,
+) -> i32 {
+    policy_limit(rules, state, current, now, true)
+}
+
+/// The lowest count the scale-down policies allow.
 pub(super) fn scale_down_limit(
     rules: &ScalingRules,
     state: &HpaState,
     current: i32,
     now: Time,
 ) -> i32 {
-    let pick: fn(i32, i32) -> i32 = match rules.select_policy {
-        SelectPolicy::Disabled => return current,
-        SelectPolicy::Min => i32::max,
-        SelectPolicy::Max => i32::min,
-    };
-    let mut result = if rules.select_policy == SelectPolicy::Min {
-        i32::MIN
-    } else {
-        i32::MAX
-    };
-    for p in &rules.policies {
-        let start = period_start(state, current, p.period_s, now);
-        let proposed = match p.kind {
-            PolicyKind::Pods => start.saturating_sub(p.value),
-            // Go's float64 → int32 conversion truncates toward zero.
-            PolicyKind::Percent => (f64::from(start) * (1.0 - f64::from(p.value) / 100.0)) as i32,
-        };
-        result = pick(result, proposed);
-    }
-    result
+    policy_limit(rules, state, current, now, false)
 }
 
 #[cfg(test)]

@@ -67,7 +67,7 @@ pub fn spec_from_value(v: &Value) -> Result<HpaSpec, SpecError> {
         let mut input = v.clone();
         prepare::coerce_quantities(&mut input);
         let spec: k8s::HorizontalPodAutoscalerSpec = read(with_target_ref(&input), "")?;
-        unknown_keys(&input, &spec, "")?;
+        unknown_keys(&input, &spec, prepare::SPEC_KEYS)?;
         return convert::convert(&spec, "", false);
     }
     let mut input = map.clone();
@@ -94,7 +94,7 @@ pub fn spec_from_value(v: &Value) -> Result<HpaSpec, SpecError> {
             .map(|m| m.entry(key).or_insert(default));
     }
     let hpa: k8s::HorizontalPodAutoscaler = read(full, "")?;
-    unknown_keys(&input, &hpa, "")?;
+    unknown_keys(&input, &hpa, prepare::OBJECT_KEYS)?;
     convert::convert(&hpa.spec, "spec", scaled_to_zero(status.as_ref()))
 }
 
@@ -162,14 +162,14 @@ fn read<T: DeserializeOwned>(v: Value, prefix: &str) -> Result<T, SpecError> {
 fn unknown_keys<T: serde::Serialize>(
     input: &Value,
     read: &T,
-    prefix: &str,
+    root: &[&str],
 ) -> Result<(), SpecError> {
     let out = serde_json::to_value(read).map_err(|e| SpecError {
-        path: prefix.into(),
+        path: String::new(),
         message: format!("internal error re-serializing the spec: {e}"),
         hint: None,
     })?;
-    match prepare::first_unknown(input, &out, prefix) {
+    match prepare::first_unknown(input, &out, "", root) {
         Some(e) => Err(e),
         None => Ok(()),
     }

@@ -56,6 +56,18 @@ pub(super) fn coerce_quantities(spec: &mut Value) {
     }
 }
 
+/// The keys of a HorizontalPodAutoscaler object.
+pub(super) const OBJECT_KEYS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
+
+/// The keys of a HorizontalPodAutoscaler spec.
+pub(super) const SPEC_KEYS: &[&str] = &[
+    "scaleTargetRef",
+    "minReplicas",
+    "maxReplicas",
+    "metrics",
+    "behavior",
+];
+
 /// The valid keys of the object at `path`, by its last named segment.
 fn valid_keys(path: &str) -> Option<&'static [&'static str]> {
     let last = path.rsplit('.').next().unwrap_or("");
@@ -117,8 +129,14 @@ pub(super) fn join(path: &str, key: &str) -> String {
     }
 }
 
-/// The first key of `input` missing from `output` (null values do not count).
-pub(super) fn first_unknown(input: &Value, output: &Value, path: &str) -> Option<SpecError> {
+/// The first key of `input` missing from `output` (null values do not count);
+/// `root` lists the valid keys at the top (for the hint).
+pub(super) fn first_unknown(
+    input: &Value,
+    output: &Value,
+    path: &str,
+    root: &[&str],
+) -> Option<SpecError> {
     match (input, output) {
         (Value::Object(inp), Value::Object(out)) => {
             for (key, value) in inp {
@@ -128,7 +146,12 @@ pub(super) fn first_unknown(input: &Value, output: &Value, path: &str) -> Option
                 let here = join(path, key);
                 match out.get(key) {
                     None => {
-                        let hint = match valid_keys(path) {
+                        let keys = if path.is_empty() {
+                            Some(root)
+                        } else {
+                            valid_keys(path)
+                        };
+                        let hint = match keys {
                             Some(keys) => format!("valid keys here: {}", keys.join(", ")),
                             None => "check the spelling against the Kubernetes autoscaling/v2 API"
                                 .into(),
@@ -140,7 +163,7 @@ pub(super) fn first_unknown(input: &Value, output: &Value, path: &str) -> Option
                         });
                     }
                     Some(o) => {
-                        if let Some(e) = first_unknown(value, o, &here) {
+                        if let Some(e) = first_unknown(value, o, &here, root) {
                             return Some(e);
                         }
                     }
@@ -152,7 +175,7 @@ pub(super) fn first_unknown(input: &Value, output: &Value, path: &str) -> Option
             .iter()
             .zip(out)
             .enumerate()
-            .find_map(|(i, (a, b))| first_unknown(a, b, &format!("{path}[{i}]"))),
+            .find_map(|(i, (a, b))| first_unknown(a, b, &format!("{path}[{i}]"), root)),
         _ => None,
     }
 }
@@ -176,7 +199,7 @@ mod tests {
     fn first_dropped_key_is_reported_with_valid_keys() {
         let input = json!({"metrics": [{"type": "Pods", "pods": {"metric": {"name": "x"}, "targett": {}}}]});
         let output = json!({"metrics": [{"type": "Pods", "pods": {"metric": {"name": "x"}}}]});
-        let e = first_unknown(&input, &output, "").unwrap();
+        let e = first_unknown(&input, &output, "", SPEC_KEYS).unwrap();
         assert_eq!(e.path, "metrics[0].pods.targett");
         assert!(e.hint.unwrap().contains("metric, target"));
     }

@@ -145,3 +145,73 @@ fn api_validation() {
         assert!(e.hint.is_some(), "{v}");
     }
 }
+
+/// A manifest with a Deployment and two HPAs.
+const MANIFEST: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: web }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }
+  maxReplicas: 7
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: api }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: api }
+  maxReplicas: 9
+  metrics:
+    - type: Resource
+      resource: { name: cpu, target: { type: Utilization, averageUtilisation: 60 } }
+";
+
+fn manifest(text: &str, name: Option<&str>) -> Result<(HpaSpec, String), String> {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("hpa.yaml");
+    std::fs::write(&path, text).unwrap();
+    load_manifest(&path, name).map_err(|e| e.to_string())
+}
+
+#[test]
+fn manifest_picks_the_named_hpa_among_documents() {
+    let (spec, name) = manifest(MANIFEST, Some("web")).unwrap();
+    assert_eq!((spec.max_replicas, name.as_str()), (7, "web"));
+    let single = MANIFEST
+        .split("---\n")
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("---\n");
+    assert_eq!(manifest(&single, None).unwrap().1, "web");
+}
+
+#[test]
+fn manifest_errors() {
+    let e = manifest(MANIFEST, None).unwrap_err();
+    assert!(
+        e.contains("found 2: web, api") && e.contains("hint: say which one with name"),
+        "{e}"
+    );
+    let e = manifest(MANIFEST, Some("db")).unwrap_err();
+    assert!(e.contains("named \"db\"") && e.contains("hint:"), "{e}");
+    let e = manifest("kind: Service\nmetadata: { name: s }\n", None).unwrap_err();
+    assert!(e.contains("only Service") && e.contains("hint:"), "{e}");
+    // The invalid spec is reported at its own line and column in the third document.
+    let e = manifest(MANIFEST, Some("api")).unwrap_err();
+    assert!(e.contains("hpa.yaml:20:"), "{e}");
+    assert!(
+        e.contains("spec.metrics[0].resource.target.averageUtilisation: unknown field"),
+        "{e}"
+    );
+    let dir = tempfile::TempDir::new().unwrap();
+    let e = load_manifest(&dir.path().join("nope.yaml"), None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("nope.yaml") && e.contains("relative to the scenario's folder"),
+        "{e}"
+    );
+}
