@@ -292,3 +292,79 @@ fn missing_file() {
         "{err}"
     );
 }
+
+// ---------------------------------------------------------------- fuzzing
+
+mod fuzz {
+    use capsim::replay::replay_str;
+    use proptest::prelude::*;
+    use std::path::Path;
+
+    /// A replay using every feature: both paths' inputs, all metric kinds, state.
+    const FULL: &str = "hpa:
+  apiVersion: autoscaling/v2
+  kind: HorizontalPodAutoscaler
+  metadata: { name: web }
+  spec:
+    minReplicas: 1
+    maxReplicas: 50
+    metrics:
+      - type: Resource
+        resource: { name: cpu, target: { type: Utilization, averageUtilization: 60 } }
+      - type: Resource
+        resource: { name: memory, target: { type: AverageValue, averageValue: 512Mi } }
+      - type: Pods
+        pods: { metric: { name: rps }, target: { type: AverageValue, averageValue: 10 } }
+      - type: Object
+        object: { metric: { name: o }, describedObject: { kind: Service, name: s }, target: { type: Value, value: 3 } }
+      - type: External
+        external: { metric: { name: q }, target: { type: AverageValue, averageValue: 100 } }
+    behavior:
+      scaleUp: { stabilizationWindowSeconds: 30, tolerance: 0.05, policies: [{ type: Percent, value: 50, periodSeconds: 60 }] }
+      scaleDown: { selectPolicy: Min, policies: [{ type: Pods, value: 1, periodSeconds: 30 }] }
+  status: { conditions: [{ type: ScaledToZero, status: \"False\" }] }
+controller: { tolerance: 0.1, cpu_initialization_period: 2m, initial_readiness_delay: 10s, downscale_stabilization: 1m, scale_up_limit_factor: 2, scale_up_limit_minimum: 4 }
+state:
+  recommendations: [{ replicas: 4, age: 30s }]
+  scale_up_events: [{ change: 1, age: 20s }]
+  scale_down_events: [{ change: 2, age: 50s }]
+observations:
+  - at: 0s
+    replicas: 4
+    status_replicas: 3
+    sample_window: 30s
+    pods:
+      - { name: a, phase: Running, ready: true, started: 10m, ready_changed: 9m, requests: { cpu: 500m, memory: 1Gi }, usage: { cpu: 400m, memory: 600Mi }, sample_age: 5s, metrics: { rps: 12 } }
+      - { name: b, phase: Pending, ready: none, requests: { cpu: 500m } }
+      - { name: c, deleted: true, ready: false, started: 1m, requests: { cpu: 1 }, usage: { cpu: 2 } }
+    object_metrics: { o: 4 }
+    external_metrics: { q: 350 }
+  - { at: 15s, replicas: 5, external_metrics: { q: 900 } }
+";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Deleting, duplicating or replacing a slice of the file never panics.
+        #[test]
+        fn damaged_replays_never_panic(start in 0usize..2000, len in 0usize..40, junk in "[ -~\n]{0,12}", mode in 0u8..3) {
+            let text = FULL;
+            let start = start.min(text.len());
+            let end = (start + len).min(text.len());
+            if text.is_char_boundary(start) && text.is_char_boundary(end) {
+                let damaged = match mode {
+                    0 => format!("{}{}", &text[..start], &text[end..]),
+                    1 => format!("{}{}{}", &text[..end], &text[start..end], &text[end..]),
+                    _ => format!("{}{}{}", &text[..start], junk, &text[end..]),
+                };
+                let _ = replay_str(&damaged, Path::new("fuzz.yaml"));
+            }
+        }
+    }
+
+    #[test]
+    fn the_full_replay_runs() {
+        let lines = replay_str(FULL, Path::new("full.yaml")).unwrap();
+        assert_eq!(lines.len(), 2);
+    }
+}

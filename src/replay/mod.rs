@@ -68,7 +68,10 @@ pub fn replay_str(text: &str, path: &Path) -> Result<Vec<String>, InputError> {
         ie
     })?;
     let cfg = input::controller(raw.controller.as_ref());
-    let start = raw.observations.first().map_or(0, |o| o.at.0 as i64);
+    let start = raw
+        .observations
+        .first()
+        .map_or(0, |o| i64::try_from(o.at.0).unwrap_or(i64::MAX));
     let mut state = input::state(raw.state.as_ref(), start);
     let mut previous = None;
     let mut lines = Vec::with_capacity(raw.observations.len());
@@ -90,7 +93,7 @@ pub fn replay_str(text: &str, path: &Path) -> Result<Vec<String>, InputError> {
         let obs = input::observation(&ctx, &spec, i, o)?;
         let now = i64::try_from(o.at.0).unwrap_or(i64::MAX);
         let d = reconcile(&spec, &cfg, &mut state, &obs, now);
-        lines.push(render(o.at.0 as f64 / 1e9, o.replicas, &d));
+        lines.push(render(crate::units::nanos_to_secs(o.at.0), o.replicas, &d));
     }
     Ok(lines)
 }

@@ -106,13 +106,12 @@ impl Quantity {
     pub fn approx_f64(&self) -> f64 {
         let (mut mantissa, mut exp10) = (self.mantissa, self.exp10);
         if exp10 < -9 {
-            let div = 10i128.pow((-9 - exp10) as u32);
-            let q = mantissa / div;
-            mantissa = if mantissa % div != 0 {
-                q + mantissa.signum()
-            } else {
-                q
+            // Beyond i128's range the quotient is 0 and the remainder the mantissa.
+            let (q, r) = match 10i128.checked_pow((-9 - exp10) as u32) {
+                Some(div) => (mantissa / div, mantissa % div),
+                None => (0, mantissa),
             };
+            mantissa = if r != 0 { q + mantissa.signum() } else { q };
             exp10 = -9;
         }
         let base = mantissa as f64;
@@ -212,5 +211,8 @@ mod tests {
         assert_eq!(f("2"), 2.0);
         assert_eq!(f("100m"), 0.1);
         assert_eq!(f("1Ki"), 1024.0);
+        // Finer than nano-units: rounded up to 1n, as the parser does.
+        assert_eq!(f("1e-40"), 1e-9);
+        assert_eq!(f("0.0000000001"), 1e-9);
     }
 }

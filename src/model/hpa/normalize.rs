@@ -184,7 +184,7 @@ pub(super) fn rate_limit(
 fn period_start(state: &HpaState, current: i32, period_s: i32, now: Time) -> i32 {
     let added = change_in_period(state.scale_up_events(), period_s, now);
     let removed = change_in_period(state.scale_down_events(), period_s, now);
-    current - added + removed
+    current.saturating_sub(added).saturating_add(removed)
 }
 
 /// `calculateScaleUpLimitWithScalingRules` (`up`) and

@@ -158,8 +158,7 @@ pub(super) fn change_in_period(events: &[ScaleEvent], period_s: i32, now: Time) 
     events
         .iter()
         .filter(|e| e.timestamp > cutoff)
-        .map(|e| e.change)
-        .sum()
+        .fold(0i32, |sum, e| sum.saturating_add(e.change))
 }
 
 #[cfg(test)]
