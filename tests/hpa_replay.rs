@@ -368,3 +368,27 @@ observations:
         assert_eq!(lines.len(), 2);
     }
 }
+
+#[test]
+fn scaled_to_zero_is_carried_between_syncs() {
+    // 2 → 0 (queue empty), then the queue fills: scale up from zero is allowed
+    // because the HPA itself scaled to zero.
+    let text = "hpa:
+  minReplicas: 0
+  maxReplicas: 10
+  metrics:
+    - type: External
+      external: { metric: { name: q }, target: { type: Value, value: 10 } }
+state: { recommendations: [] }
+observations:
+  - at: 0s
+    replicas: 2
+    pods: [{ name: a, started: 1m }, { name: b, started: 1m }]
+    external_metrics: { q: 0 }
+  - { at: 15s, replicas: 0, external_metrics: { q: 25 } }
+";
+    let out = lines(text);
+    assert_eq!(out[0]["desired_replicas"], 0);
+    // From zero: ceil(25 / 10) = 3, no tolerance, no pods.
+    assert_eq!(out[1]["desired_replicas"], 3);
+}

@@ -57,7 +57,7 @@ pub fn replay_file(path: &Path) -> Result<i32, Error> {
 pub fn replay_str(text: &str, path: &Path) -> Result<Vec<String>, InputError> {
     let raw: RawReplay = crate::scenario::yaml::from_str(text, path)?;
     let ctx = Ctx { file: path, text };
-    let spec = spec_from_value(&raw.hpa).map_err(|e| {
+    let mut spec = spec_from_value(&raw.hpa).map_err(|e| {
         let at = if e.path.is_empty() {
             "hpa".to_string()
         } else {
@@ -93,6 +93,7 @@ pub fn replay_str(text: &str, path: &Path) -> Result<Vec<String>, InputError> {
         let obs = input::observation(&ctx, &spec, i, o)?;
         let now = i64::try_from(o.at.0).unwrap_or(i64::MAX);
         let d = reconcile(&spec, &cfg, &mut state, &obs, now);
+        spec.scaled_to_zero = d.scaled_to_zero;
         lines.push(render(crate::units::nanos_to_secs(o.at.0), o.replicas, &d));
     }
     Ok(lines)

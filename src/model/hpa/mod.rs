@@ -156,6 +156,11 @@ pub struct Decision {
     pub reason: Reason,
     /// One status per metric spec, in order (empty when no metric was read).
     pub metrics: Vec<MetricStatus>,
+    /// The `ScaledToZero` condition after this sync (v1.36+): set when the HPA
+    /// itself scales a target with minReplicas 0 and an Object/External metric
+    /// to zero, kept while it stays at zero, cleared when it has replicas again.
+    /// Feed it back as [`HpaSpec::scaled_to_zero`] for the next sync.
+    pub scaled_to_zero: bool,
 }
 
 /// The tolerances of one HPA (hpa.md 1.4, `tolerancesForHpa`).
@@ -185,18 +190,26 @@ impl Tolerances {
     }
 }
 
-/// May the controller compute metrics while spec.replicas is 0 (v1.36+, hpa.md 1.2.3)?
-fn computes_from_zero(spec: &HpaSpec) -> bool {
-    let has_object_or_external = spec.metrics.iter().any(|m| {
+/// Does the HPA have an Object or External metric (needed for scale to zero)?
+fn has_object_or_external(spec: &HpaSpec) -> bool {
+    spec.metrics.iter().any(|m| {
         matches!(
             m.source,
             MetricSource::Object { .. } | MetricSource::External { .. }
         )
-    });
-    spec.scaled_to_zero && (spec.min_replicas != 0 || has_object_or_external)
+    })
+}
+
+/// May the controller compute metrics while spec.replicas is 0 (v1.36+, hpa.md 1.2.3)?
+fn computes_from_zero(spec: &HpaSpec) -> bool {
+    spec.scaled_to_zero && (spec.min_replicas != 0 || has_object_or_external(spec))
 }
 
 /// One whole `reconcileAutoscaler`: reads `obs`, updates `state`, returns the decision.
+///
+/// The caller keeps `spec.scaled_to_zero` up to date from
+/// [`Decision::scaled_to_zero`] between syncs, as the controller keeps the
+/// condition in the HPA's status.
 pub fn reconcile(
     spec: &HpaSpec,
     cfg: &ControllerConfig,
@@ -206,54 +219,64 @@ pub fn reconcile(
 ) -> Decision {
     let current = obs.spec_replicas;
     state.seed_if_first_sight(current, now);
-    let decided = |desired, reason| Decision {
-        desired,
-        recommendation: None,
-        reason,
-        metrics: Vec::new(),
-    };
-    let from_zero = current == 0 && computes_from_zero(spec);
-    let decision = if current == 0 && !from_zero {
-        return decided(0, Reason::ScalingDisabled);
-    } else if !from_zero && current > spec.max_replicas {
-        decided(spec.max_replicas, Reason::TooManyReplicas)
-    } else if !from_zero && current < spec.min_replicas {
-        decided(spec.min_replicas, Reason::TooFewReplicas)
-    } else {
-        let tolerances = Tolerances::for_hpa(spec, cfg);
-        let (proposal, metrics) = calc::replicas_for_metrics(spec, cfg, tolerances, obs, now);
-        let proposal = match proposal {
-            Ok(p) => p,
-            Err(reason) => {
-                return Decision {
-                    desired: current,
-                    recommendation: None,
-                    reason,
-                    metrics,
-                };
-            }
-        };
-        let (mut desired, mut reason) = match &spec.behavior {
-            None => normalize::legacy(spec, cfg, state, current, proposal, now),
-            Some(b) => normalize::with_behavior(spec, b, cfg, state, current, proposal, now),
-        };
-        if from_zero && desired < spec.min_replicas {
-            desired = spec.min_replicas;
-            reason = Reason::TooFewReplicas;
-        }
-        Decision {
-            desired,
-            recommendation: Some(proposal),
-            reason,
-            metrics,
-        }
-    };
+    let mut decision = decide(spec, cfg, state, obs, now);
     if decision.desired != current
+        && decision.reason != Reason::ScalingDisabled
         && let Some(b) = &spec.behavior
     {
         state.store_scale_event(b, current, decision.desired, now);
     }
+    decision.scaled_to_zero = decision.desired == 0
+        && (spec.scaled_to_zero
+            || (current > 0 && spec.min_replicas == 0 && has_object_or_external(spec)));
     decision
+}
+
+/// Range checks, metrics and normalization of one reconcile (no event storage).
+fn decide(
+    spec: &HpaSpec,
+    cfg: &ControllerConfig,
+    state: &mut HpaState,
+    obs: &Observation,
+    now: Time,
+) -> Decision {
+    let current = obs.spec_replicas;
+    let decided = |desired, reason, metrics| Decision {
+        desired,
+        recommendation: None,
+        reason,
+        metrics,
+        scaled_to_zero: false,
+    };
+    let from_zero = current == 0 && computes_from_zero(spec);
+    if current == 0 && !from_zero {
+        return decided(0, Reason::ScalingDisabled, Vec::new());
+    } else if !from_zero && current > spec.max_replicas {
+        return decided(spec.max_replicas, Reason::TooManyReplicas, Vec::new());
+    } else if !from_zero && current < spec.min_replicas {
+        return decided(spec.min_replicas, Reason::TooFewReplicas, Vec::new());
+    }
+    let tolerances = Tolerances::for_hpa(spec, cfg);
+    let (proposal, metrics) = calc::replicas_for_metrics(spec, cfg, tolerances, obs, now);
+    let proposal = match proposal {
+        Ok(p) => p,
+        Err(reason) => return decided(current, reason, metrics),
+    };
+    let (mut desired, mut reason) = match &spec.behavior {
+        None => normalize::legacy(spec, cfg, state, current, proposal, now),
+        Some(b) => normalize::with_behavior(spec, b, cfg, state, current, proposal, now),
+    };
+    if from_zero && desired < spec.min_replicas {
+        desired = spec.min_replicas;
+        reason = Reason::TooFewReplicas;
+    }
+    Decision {
+        desired,
+        recommendation: Some(proposal),
+        reason,
+        metrics,
+        scaled_to_zero: false,
+    }
 }
 
 #[cfg(test)]

@@ -110,6 +110,40 @@ fn scale_from_zero_needs_the_scaled_to_zero_condition() {
 }
 
 #[test]
+fn scaling_to_zero_sets_the_condition_and_scaling_up_clears_it() {
+    let cfg = ControllerConfig::default();
+    let mut s = spec(0, 6, None);
+    s.metrics = vec![external(MetricTarget::Value(1000))];
+    let mut st = HpaState::with_history(vec![], vec![], vec![]);
+    let mut o = obs(2, 0);
+    o.external_metrics.insert("q".into(), 0);
+    let ready = PodSample {
+        phase: PodPhase::Running,
+        deleted: false,
+        ready: Some(true),
+        start: Some(0),
+        ready_transition: Some(0),
+        cpu_request_milli: None,
+        memory_request_milli: None,
+        cpu_usage_milli: None,
+        memory_usage_milli: None,
+        sample_time: NOW,
+        sample_window_ns: 0,
+        metrics: Vec::new(),
+    };
+    o.pods = vec![ready; 2];
+    // ceil(0 × 2 ready pods) = 0: scale 2 → 0, the condition is set.
+    let d = reconcile(&s, &cfg, &mut st, &o, NOW);
+    assert_eq!((d.desired, d.scaled_to_zero), (0, true));
+    s.scaled_to_zero = d.scaled_to_zero;
+    o.spec_replicas = 0;
+    o.pods.clear();
+    o.external_metrics.insert("q".into(), 1500);
+    let d = reconcile(&s, &cfg, &mut st, &o, NOW + 15 * S);
+    assert_eq!((d.desired, d.scaled_to_zero), (2, false));
+}
+
+#[test]
 fn failed_metrics_keep_current_and_store_nothing() {
     let cfg = ControllerConfig::default();
     let mut st = HpaState::with_history(vec![], vec![], vec![]);
