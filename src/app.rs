@@ -1,7 +1,7 @@
 //! Orchestration: scenario → runner → analysis → report.
 
 use crate::analysis::{self, DEFAULT_PROFILE};
-use crate::cli::{Command, Format, RunArgs, ValidateArgs};
+use crate::cli::{Command, Format, HpaCommand, RunArgs, ValidateArgs};
 use crate::error::{EXIT_OK, Error};
 use crate::report;
 use crate::runner::{self, RunOptions};
@@ -15,6 +15,9 @@ pub fn execute(command: Command) -> Result<i32, Error> {
     match command {
         Command::Run(args) => run(args),
         Command::Validate(args) => validate(args),
+        Command::Hpa {
+            command: HpaCommand::Replay(args),
+        } => crate::replay::replay_file(&args.file),
     }
 }
 

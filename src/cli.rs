@@ -19,6 +19,26 @@ pub enum Command {
     Run(RunArgs),
     /// Parse and check a scenario without running it.
     Validate(ValidateArgs),
+    /// Kubernetes HorizontalPodAutoscaler tools.
+    Hpa {
+        /// What to do with HPAs.
+        #[command(subcommand)]
+        command: HpaCommand,
+    },
+}
+
+/// Subcommands of `capsim hpa`.
+#[derive(Debug, Subcommand)]
+pub enum HpaCommand {
+    /// Run the HPA controller over a file of observations; print one JSON line per sync.
+    Replay(ReplayArgs),
+}
+
+/// Arguments of `capsim hpa replay`.
+#[derive(Debug, clap::Args)]
+pub struct ReplayArgs {
+    /// The replay file (YAML or JSON; see docs/hpa-replay.md).
+    pub file: PathBuf,
 }
 
 /// Arguments of `capsim run`.

@@ -47,6 +47,7 @@ pub mod engine;
 pub mod error;
 pub mod metrics;
 pub mod model;
+pub mod replay;
 pub mod report;
 pub mod runner;
 pub mod scenario;

@@ -9,6 +9,8 @@
 //! Parse errors are plain strings of the form `expected …, found …` with an
 //! optional `\nhint: …` line; [`crate::error`] splits the hint off for display.
 
+pub mod quantity;
+
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;

@@ -46,7 +46,7 @@ fn hpa_with_an_unknown_metric_type() {
     validate(&base_with("- type: Resource", "- type: Resourse")).error_at(
         "s.yaml",
         20,
-        11,
+        17,
         "services[0].hpa.metrics[0].type",
         &["Resourse", "Resource", "Pods", "External"],
     );

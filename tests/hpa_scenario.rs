@@ -116,7 +116,8 @@ fn metrics_delay_shifts_the_reaction() {
 /// * 330–360 s: the +1 at 315 s is inside the 60 s period → still 3.
 /// * 375 s: the event is exactly 60 s old, outside the strict window → limit
 ///   4; three pods at 100 % → ratio 2 → 6: **3 → 4**; likewise **4 → 5 at
-///   435 s** (75 % → 6) and **5 → 6 at 495 s** (60 % → ceil(1.2 × 5) = 6).
+///   435 s** (75 % → 6) and **5 → 6 at 495 s** (60 % → ceil(1.2 × 5) = 6,
+///   where the limit of 6 no longer binds: DesiredWithinRange).
 /// * From 915 s the proposal is 2; the 60 s down window still holds the 6
 ///   proposed at 900 s until it is no longer newer than now − 60 s: at
 ///   960 s the window holds only 2s → **6 → 2** (the default scale-down
@@ -141,7 +142,9 @@ fn behavior_policies_and_windows() {
             (960, 6, 2)
         ]
     );
-    assert!(e[..4].iter().all(|x| x.3 == "ScaleUpLimit"), "{e:?}");
+    // At 495 s the limit (5 + 1) no longer binds: the proposal is within range.
+    assert!(e[..3].iter().all(|x| x.3 == "ScaleUpLimit"), "{e:?}");
+    assert_eq!(e[3].3, "DesiredWithinRange");
 }
 
 /// The replica series follows the decisions: desired, Ready and pending replicas per interval.

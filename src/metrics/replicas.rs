@@ -31,14 +31,15 @@ impl ReplicaStats {
         }
     }
 
+    /// Accounts for the count held since the last change; a count counts
+    /// toward min and max only if it held for some time after the warmup (so
+    /// the steps of several changes at one instant do not).
     fn advance(&mut self, now: Nanos) {
         let from = self.last_ns.max(self.warmup_ns);
         if now > from {
             let dt = (now - from) as f64 * 1e-9;
             self.replica_s += self.count as f64 * dt;
             self.measured_s += dt;
-        }
-        if now >= self.warmup_ns {
             self.min = self.min.min(self.count);
             self.max = self.max.max(self.count);
         }
@@ -49,15 +50,15 @@ impl ReplicaStats {
     pub fn set(&mut self, now: Nanos, count: u32) {
         self.advance(now);
         self.count = count;
-        if now >= self.warmup_ns {
-            self.min = self.min.min(count);
-            self.max = self.max.max(count);
-        }
     }
 
-    /// The run ends at `now`.
+    /// The run ends at `now`; the count at the end counts too.
     pub fn close(&mut self, now: Nanos) {
         self.advance(now);
+        if now >= self.warmup_ns {
+            self.min = self.min.min(self.count);
+            self.max = self.max.max(self.count);
+        }
     }
 
     /// Time-weighted mean after the warmup.
@@ -93,6 +94,19 @@ pub struct ScalingEvent {
 mod tests {
     use super::*;
     const S: Nanos = 1_000_000_000;
+
+    #[test]
+    fn steps_at_one_instant_do_not_count() {
+        let mut r = ReplicaStats::new(0);
+        for n in 1..=3 {
+            r.set(0, n);
+        }
+        r.set(10 * S, 2);
+        r.set(10 * S, 1);
+        r.close(20 * S);
+        assert_eq!((r.min, r.max), (1, 3));
+        assert!((r.mean() - 2.0).abs() < 1e-12);
+    }
 
     #[test]
     fn time_weighted_after_the_warmup() {

@@ -227,6 +227,8 @@ impl World {
             return;
         };
         let d = hpa::reconcile(spec, &c.hpa, state, &obs, now as i64);
+        // The ScaledToZero condition lives in the HPA's status, from sync to sync.
+        spec.scaled_to_zero = d.scaled_to_zero;
         let from = self.services[s as usize].desired;
         let to = d.desired.max(0) as u32;
         if to == from {
@@ -237,7 +239,15 @@ impl World {
             if !metrics.is_empty() {
                 metrics.push(';');
             }
-            let _ = write!(metrics, "{}={}", m.name, round3(m.current));
+            match &m.error {
+                // The metric could not be read this sync (e.g. no sample yet).
+                Some(_) => {
+                    let _ = write!(metrics, "{}=unavailable", m.name);
+                }
+                None => {
+                    let _ = write!(metrics, "{}={}", m.name, round3(m.current));
+                }
+            }
         }
         self.events.push(ScalingEvent {
             at_ns: now,

@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 use serde_path_to_error::Segment;
 use serde_saphyr::Location;
 use std::path::Path;
-use tree::read_tree;
+use tree::{read_tree, read_trees, resolve};
 
 /// Deserializes `text` (the contents of `file`) into `T`, or explains where and why it is wrong.
 pub fn from_str<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, InputError> {
@@ -38,6 +38,19 @@ pub fn from_str<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, Input
         Err(failed) if is_syntax(&failed.1) => explain(text, file, failed.0, &failed.1, None),
         Err(_) => explain(text, file, path, &e, None),
     })
+}
+
+/// The line and column of the node at `path` (`a.b[1].c`) in `text`, or of
+/// the deepest node on the path that exists; `None` if the text is not YAML.
+pub fn locate(text: &str, path: &str) -> Option<(u64, u64)> {
+    let tree = read_tree(text).ok()?;
+    Some(tree::at(resolve(&tree, path).deepest))
+}
+
+/// [`locate`] in document `index` (counting non-empty documents) of a multi-document text.
+pub fn locate_in_document(text: &str, index: usize, path: &str) -> Option<(u64, u64)> {
+    let trees = read_trees(text).ok()?;
+    Some(tree::at(resolve(trees.get(index)?, path).deepest))
 }
 
 /// An error at a location recorded by a `Spanned` wrapper.
@@ -63,10 +76,7 @@ pub fn error_at_path(
     message: impl Into<String>,
 ) -> InputError {
     let path = path.into();
-    let (line, column) = match read_tree(text) {
-        Ok(t) => tree::at(tree::resolve(&t, &path).deepest),
-        Err(_) => (fallback.line(), fallback.column()),
-    };
+    let (line, column) = locate(text, &path).unwrap_or((fallback.line(), fallback.column()));
     hinted_error(file, line, column, path, message).with_source(text)
 }
 

@@ -90,6 +90,12 @@ pub(super) fn read_tree(text: &str) -> Result<Spanned<Node>, Box<(String, YamlEr
     })
 }
 
+/// Reads every document of `text` (empty documents skipped, as `from_multiple` does).
+pub(super) fn read_trees(text: &str) -> Result<Vec<Spanned<Node>>, YamlError> {
+    TREE_PATH.with(|p| p.borrow_mut().clear());
+    serde_saphyr::from_multiple::<Spanned<Node>>(text)
+}
+
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(NodeVisitor)
