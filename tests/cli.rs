@@ -24,7 +24,8 @@ services:
       concurrency: 32
 ";
 
-/// A small, fast scenario with every feature that has randomness in it.
+/// A small, fast scenario with every feature that has randomness in it
+/// (including an HPA over pods with random start-up times).
 const SMALL: &str = "name: small
 duration: 10m
 warmup: 1m
@@ -45,7 +46,20 @@ services:
     pod:
       concurrency: 8
       queue_limit: 20
+      requests: { cpu: \"1\" }
       limits: { cpu: \"2\" }
+      startup:
+        image_pull: { uniform: { min: 2s, max: 9s } }
+        readiness: { periodSeconds: 3 }
+      termination_grace: 100ms
+    hpa:
+      minReplicas: 2
+      maxReplicas: 8
+      metrics:
+        - type: Resource
+          resource: { name: cpu, target: { type: Utilization, averageUtilization: 60 } }
+      behavior:
+        scaleDown: { stabilizationWindowSeconds: 30 }
   - name: auth
     replicas: 2
     load_balancer: random
@@ -140,7 +154,9 @@ fn same_seed_gives_identical_bytes_at_any_jobs() {
             out
         })
         .collect();
-    for name in ["summary.json", "timeseries.csv"] {
+    let events = std::fs::read_to_string(outs[0].join("events.csv")).unwrap();
+    assert!(events.lines().count() > 2, "the HPA scales:\n{events}");
+    for name in ["summary.json", "timeseries.csv", "events.csv"] {
         let first = std::fs::read(outs[0].join(name)).unwrap();
         for other in &outs[1..] {
             assert!(
@@ -185,7 +201,7 @@ fn summary_balances_for_every_service_with_rejections_and_timeouts() {
         .map(|s| &s["requests"])
         .chain([&p["requests"]])
     {
-        let parts: u64 = ["completed", "rejected", "timed_out", "in_flight"]
+        let parts: u64 = ["completed", "rejected", "timed_out", "failed", "in_flight"]
             .iter()
             .map(|k| s[k].as_u64().unwrap())
             .sum();
