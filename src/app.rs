@@ -5,7 +5,7 @@ use crate::cli::{Command, Format, HpaCommand, RunArgs, ValidateArgs};
 use crate::error::{EXIT_OK, Error};
 use crate::report;
 use crate::runner::{self, RunOptions};
-use crate::scenario;
+use crate::scenario::{self, Autoscaler, Platform};
 use crate::units::format_duration;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -42,6 +42,35 @@ fn validate(args: ValidateArgs) -> Result<i32, Error> {
         s.replications,
         s.seed
     );
+    for svc in &s.services {
+        match &svc.autoscaler {
+            Autoscaler::None => {}
+            Autoscaler::Hpa { name, spec } => println!(
+                "  {}: HPA {name}, {}–{} replicas, {} metric(s), {}",
+                svc.name,
+                spec.min_replicas,
+                spec.max_replicas,
+                spec.metrics.len(),
+                if spec.behavior.is_some() {
+                    "with behavior"
+                } else {
+                    "legacy scaling rules (no behavior)"
+                }
+            ),
+            Autoscaler::Asg { spec } => println!(
+                "  {}: Auto Scaling group of {}, {}–{} instances, {} polic{}",
+                svc.name,
+                match &svc.platform {
+                    Platform::Vm { instance_type, .. } => instance_type.as_str(),
+                    Platform::Kubernetes => "pods",
+                },
+                spec.min,
+                spec.max,
+                spec.policies.len(),
+                if spec.policies.len() == 1 { "y" } else { "ies" }
+            ),
+        }
+    }
     Ok(EXIT_OK)
 }
 

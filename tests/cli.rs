@@ -283,3 +283,40 @@ fn usage_errors_exit_2() {
         .code(2);
     cargo_bin_cmd!("capsim").arg("frobnicate").assert().code(2);
 }
+
+#[test]
+fn every_shipped_scenario_validates() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 5, "{names:?}");
+    for file in names {
+        cargo_bin_cmd!("capsim")
+            .arg("validate")
+            .arg(&file)
+            .assert()
+            .success()
+            .stdout(contains(": ok"));
+    }
+    // The autoscalers are reported.
+    cargo_bin_cmd!("capsim")
+        .arg("validate")
+        .arg(dir.join("black-friday.yaml"))
+        .assert()
+        .success()
+        .stdout(contains(
+            "auth-service: HPA auth-service-hpa, 3–10 replicas, 3 metric(s)",
+        ));
+    cargo_bin_cmd!("capsim")
+        .arg("validate")
+        .arg(dir.join("app-service-vm.yaml"))
+        .assert()
+        .success()
+        .stdout(contains(
+            "Auto Scaling group of m5.large, 2–20 instances, 2 policies",
+        ));
+}
