@@ -1,7 +1,7 @@
 //! Orchestration: scenario → runner → analysis → report.
 
 use crate::analysis::{self, DEFAULT_PROFILE};
-use crate::cli::{Command, Format, HpaCommand, RunArgs, ValidateArgs};
+use crate::cli::{CatalogArgs, Command, Format, HpaCommand, RunArgs, ValidateArgs};
 use crate::error::{EXIT_OK, Error};
 use crate::report;
 use crate::runner::{self, RunOptions};
@@ -18,7 +18,23 @@ pub fn execute(command: Command) -> Result<i32, Error> {
         Command::Hpa {
             command: HpaCommand::Replay(args),
         } => crate::replay::replay_file(&args.file),
+        Command::Catalog(args) => catalog(args),
     }
+}
+
+fn catalog(args: CatalogArgs) -> Result<i32, Error> {
+    let prefix = args.prefix.unwrap_or_default();
+    let types: Vec<_> = scenario::catalog::all()
+        .iter()
+        .filter(|t| t.name.starts_with(&prefix))
+        .collect();
+    if types.is_empty() {
+        return Err(Error::Usage(format!(
+            "no built-in instance type starts with \"{prefix}\"; `capsim catalog` lists them all"
+        )));
+    }
+    print!("{}", report::catalog::render(&types, args.format));
+    Ok(EXIT_OK)
 }
 
 fn print_warnings(warnings: &[String]) {

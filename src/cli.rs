@@ -25,6 +25,18 @@ pub enum Command {
         #[command(subcommand)]
         command: HpaCommand,
     },
+    /// List the built-in EC2 instance types: vCPUs, memory, on-demand price, EKS max pods.
+    Catalog(CatalogArgs),
+}
+
+/// Arguments of `capsim catalog`.
+#[derive(Debug, clap::Args)]
+pub struct CatalogArgs {
+    /// Only types whose name starts with this (e.g. `m5`, `c6g.`).
+    pub prefix: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Subcommands of `capsim hpa`.

@@ -2,6 +2,7 @@
 //! determinism across runs and thread counts, `validate`.
 
 use assert_cmd::cargo::cargo_bin_cmd;
+use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use std::path::Path;
 
@@ -319,4 +320,37 @@ fn every_shipped_scenario_validates() {
         .stdout(contains(
             "Auto Scaling group of m5.large, 2–20 instances, 2 policies",
         ));
+}
+
+#[test]
+fn catalog_lists_instance_types() {
+    cargo_bin_cmd!("capsim")
+        .args(["catalog", "c5"])
+        .assert()
+        .success()
+        .stdout(contains("c5.2xlarge"))
+        .stdout(contains("0.3400"))
+        .stdout(contains("m5.xlarge").not());
+    let out = cargo_bin_cmd!("capsim")
+        .args(["catalog", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    for family in ["t3.", "m5.", "c5.", "r5.", "m6g.", "c6g.", "m7i."] {
+        assert!(
+            names.iter().any(|n| n.starts_with(family)),
+            "{family} in {names:?}"
+        );
+    }
+    cargo_bin_cmd!("capsim")
+        .args(["catalog", "nope"])
+        .assert()
+        .code(2)
+        .stderr(contains("no built-in instance type"));
 }

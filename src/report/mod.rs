@@ -4,6 +4,7 @@
 //! without touching the disk); [`write_report`] writes them atomically
 //! (temporary file, then rename) into the report folder.
 
+pub mod catalog;
 pub mod csv;
 pub mod json;
 pub mod table;
