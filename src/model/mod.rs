@@ -16,6 +16,7 @@ pub mod lifecycle;
 pub mod pipeline;
 pub mod pod;
 mod replicas;
+pub mod scheduler;
 pub mod traffic;
 mod world;
 
