@@ -30,7 +30,9 @@ pub enum Stage {
 /// Samplers for the start-up phases of one service's replicas.
 #[derive(Debug, Clone)]
 pub struct Startup {
-    to_running: Vec<Sampler>,
+    boot: Option<Sampler>,
+    image_pull: Option<Sampler>,
+    container_start: Option<Sampler>,
     app_start: Option<Sampler>,
     probe: Option<(Nanos, Nanos)>,
     warmup: Option<WarmupSpec>,
@@ -51,7 +53,9 @@ impl Startup {
     /// The start-up model of `spec`.
     pub fn new(spec: &LifecycleSpec) -> Self {
         Startup {
-            to_running: spec.to_running.iter().map(Sampler::new).collect(),
+            boot: spec.boot.as_ref().map(Sampler::new),
+            image_pull: spec.image_pull.as_ref().map(Sampler::new),
+            container_start: spec.container_start.as_ref().map(Sampler::new),
             app_start: spec.app_start.as_ref().map(Sampler::new),
             probe: spec.readiness.map(|p| (p.initial_delay_ns, p.period_ns)),
             warmup: spec.warmup,
@@ -59,16 +63,29 @@ impl Startup {
         }
     }
 
-    /// Draws the start-up of a replica created at `created_ns`.
+    /// Draws the start-up of a replica created at `created_ns` (no node: every phase runs).
     pub fn times(&self, created_ns: Nanos, rng: &mut SimRng) -> StartTimes {
-        let mut running_ns = created_ns;
-        for phase in &self.to_running {
-            running_ns = running_ns.saturating_add(phase.sample(rng));
-        }
-        let app_ns = match &self.app_start {
-            Some(s) => running_ns.saturating_add(s.sample(rng)),
-            None => running_ns,
-        };
+        self.times_with_pull(created_ns, rng, |start, pull_ns| {
+            start.saturating_add(pull_ns)
+        })
+    }
+
+    /// Draws the start-up of a replica bound to a node at `created_ns`;
+    /// `pulled(start, pull_ns)` says when the image is there if the pull
+    /// starts at `start` and would take `pull_ns` (a node's image cache
+    /// shortens it to nothing, or to the end of a pull already under way).
+    pub fn times_with_pull(
+        &self,
+        created_ns: Nanos,
+        rng: &mut SimRng,
+        pulled: impl FnOnce(Nanos, Nanos) -> Nanos,
+    ) -> StartTimes {
+        let draw = |s: &Option<Sampler>, rng: &mut SimRng| s.as_ref().map_or(0, |s| s.sample(rng));
+        let booted = created_ns.saturating_add(draw(&self.boot, rng));
+        let pull_ns = draw(&self.image_pull, rng);
+        let image_ns = pulled(booted, pull_ns);
+        let running_ns = image_ns.saturating_add(draw(&self.container_start, rng));
+        let app_ns = running_ns.saturating_add(draw(&self.app_start, rng));
         let ready_ns = match self.probe {
             None => app_ns,
             Some((delay_ns, period_ns)) => first_probe_tick(
@@ -123,11 +140,10 @@ mod tests {
     use rand::SeedableRng;
 
     fn spec(phases: &[f64], app: f64, probe: Option<(u64, u64)>) -> LifecycleSpec {
+        let phase = |i: usize| phases.get(i).map(|&secs| WorkDist::Constant { secs });
         LifecycleSpec {
-            to_running: phases
-                .iter()
-                .map(|&secs| WorkDist::Constant { secs })
-                .collect(),
+            image_pull: phase(0),
+            container_start: phase(1),
             app_start: Some(WorkDist::Constant { secs: app }),
             readiness: probe.map(|(d, p)| ProbeSpec {
                 initial_delay_ns: d * S,
@@ -162,6 +178,18 @@ mod tests {
         let mut rng = SimRng::seed_from_u64(1);
         let s = Startup::new(&spec(&[3.0], 4.0, None));
         assert_eq!(s.times(S, &mut rng).ready_ns, 8 * S);
+    }
+
+    #[test]
+    fn a_cached_image_skips_the_pull() {
+        let mut rng = SimRng::seed_from_u64(1);
+        let s = Startup::new(&spec(&[20.0, 2.0], 0.0, None));
+        // Cached: the pull ends when it starts.
+        let t = s.times_with_pull(0, &mut rng, |start, _| start);
+        assert_eq!(t.running_ns, 2 * S);
+        // A pull under way until 7 s: wait for it.
+        let t = s.times_with_pull(0, &mut rng, |_, _| 7 * S);
+        assert_eq!(t.ready_ns, 9 * S);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! to the recorder ([`crate::metrics`]): no files, no wall clock, no global
 //! random state. [`simulate`] runs one replication of one profile.
 
+pub mod allocatable;
 pub mod arrivals;
 pub mod asg;
 pub mod balancer;
@@ -17,6 +18,7 @@ pub mod pipeline;
 pub mod pod;
 mod replicas;
 pub mod scheduler;
+pub mod spot;
 pub mod traffic;
 mod world;
 

@@ -90,6 +90,8 @@ pub struct RawScenario {
     pub hpa_controller: Option<RawHpaController>,
     #[serde(default)]
     pub metrics_pipeline: Option<RawPipeline>,
+    #[serde(default)]
+    pub cluster: Option<Spanned<super::raw_cluster::RawCluster>>,
     pub services: Spanned<Vec<Spanned<RawService>>>,
 }
 
@@ -313,6 +315,18 @@ pub struct RawPod {
     pub termination_grace: Option<Spanned<Duration>>,
     #[serde(default)]
     pub memory_usage: Option<RawMemoryUsage>,
+    /// `nodeSelector`.
+    #[serde(default)]
+    pub node_selector: Option<std::collections::BTreeMap<String, String>>,
+    /// Tolerations.
+    #[serde(default)]
+    pub tolerations: Option<Vec<Spanned<super::raw_cluster::RawToleration>>>,
+    /// Anti-affinity to the service's own pods, by hostname.
+    #[serde(default)]
+    pub anti_affinity: Option<Spanned<super::raw_cluster::RawAntiAffinity>>,
+    /// Zone spread of the service's pods.
+    #[serde(default)]
+    pub zone_spread: Option<Spanned<super::raw_cluster::RawZoneSpread>>,
 }
 
 /// `requests:` / `limits:` of a container, in Kubernetes quantities.

@@ -4,6 +4,7 @@
 //! per second, CPU in cores, and all cross-field rules hold. Traces are
 //! already loaded and resampled onto a regular grid.
 
+pub use super::spec_cluster::*;
 pub use super::spec_scaling::*;
 use crate::units::Nanos;
 use std::sync::Arc;
@@ -31,6 +32,8 @@ pub struct Scenario {
     pub services: Vec<ServiceSpec>,
     /// Autoscaling controllers' settings and the metrics pipeline.
     pub scaling: ScalingSpec,
+    /// The nodes; `None` = pods are placed at once, with no node limits.
+    pub cluster: Option<ClusterSpec>,
     /// Things that are allowed but probably not meant; printed, never fatal.
     pub warnings: Vec<String>,
 }
@@ -58,6 +61,8 @@ pub struct ServiceSpec {
     pub memory_usage: Option<MemoryUsageSpec>,
     /// What changes the replica count.
     pub autoscaler: Autoscaler,
+    /// Where its pods may run (with a `cluster`).
+    pub placement: PlacementSpec,
 }
 
 /// Offered load of a service.

@@ -13,8 +13,12 @@ use crate::units::{NANOS_PER_SEC, Nanos};
 /// A replica's life from creation to Ready, and its termination.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LifecycleSpec {
-    /// Phases before the containers run (boot, image pull, container start), in order.
-    pub to_running: Vec<WorkDist>,
+    /// VM only: launch to OS up.
+    pub boot: Option<WorkDist>,
+    /// Pulling the image (skipped on a node that already has it).
+    pub image_pull: Option<WorkDist>,
+    /// Sandbox and container start.
+    pub container_start: Option<WorkDist>,
     /// The application's start-up once its container runs.
     pub app_start: Option<WorkDist>,
     /// The readiness probe; `None` = Ready as soon as the app has started.
@@ -28,7 +32,9 @@ pub struct LifecycleSpec {
 impl Default for LifecycleSpec {
     fn default() -> Self {
         LifecycleSpec {
-            to_running: Vec::new(),
+            boot: None,
+            image_pull: None,
+            container_start: None,
             app_start: None,
             readiness: None,
             warmup: None,

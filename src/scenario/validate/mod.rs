@@ -9,6 +9,7 @@
 //! their parts of a service.
 
 mod asg;
+mod cluster;
 mod scaling;
 mod traffic;
 mod work;
@@ -153,6 +154,11 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
         hpa_controller: scaling::controller(ctx, raw.hpa_controller.as_ref())?,
         pipeline: scaling::pipeline(ctx, raw.metrics_pipeline.as_ref())?,
     };
+    let cluster = raw
+        .cluster
+        .as_ref()
+        .map(|c| cluster::cluster(ctx, c))
+        .transpose()?;
     let mut services: Vec<ServiceSpec> = Vec::with_capacity(raw.services.value.len());
     for (i, s) in raw.services.value.into_iter().enumerate() {
         let at = s.value.name.referenced;
@@ -182,6 +188,7 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
         max_events: raw.limits.and_then(|l| l.max_events).map(|c| c.value.0),
         services,
         scaling,
+        cluster,
         warnings: std::mem::take(&mut ctx.warnings),
     })
 }
@@ -236,6 +243,7 @@ fn service(
     };
     let pod = pod(ctx, &p, &s.pod, vcpus)?;
     let lifecycle = scaling::lifecycle(ctx, &p, &s.pod.value, vm)?;
+    let placement = cluster::placement(ctx, &p, &s.pod.value)?;
     let memory_usage = scaling::memory_usage(&s.pod.value);
     let autoscaler = match &s.hpa {
         Some(h) if vm => {
@@ -277,6 +285,7 @@ fn service(
         lifecycle,
         memory_usage,
         autoscaler,
+        placement,
     })
 }
 

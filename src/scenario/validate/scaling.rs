@@ -38,16 +38,14 @@ pub(super) fn lifecycle(
                 .err(&b.referenced, format!("{p}.pod.startup.boot"), "expected no `boot` on a Kubernetes service")
                 .with_hint("boot is an instance's launch time, for `platform: vm`; pods use image_pull and container_start"));
         }
-        for (name, phase) in [
-            ("boot", &s.boot),
-            ("image_pull", &s.image_pull),
-            ("container_start", &s.container_start),
-        ] {
-            if let Some(d) = phase {
-                spec.to_running
-                    .push(work(ctx, &format!("{p}.pod.startup.{name}"), d)?);
-            }
-        }
+        let phase = |name: &str, d: &Option<Spanned<RawDist>>| {
+            d.as_ref()
+                .map(|d| work(ctx, &format!("{p}.pod.startup.{name}"), d))
+                .transpose()
+        };
+        spec.boot = phase("boot", &s.boot)?;
+        spec.image_pull = phase("image_pull", &s.image_pull)?;
+        spec.container_start = phase("container_start", &s.container_start)?;
         spec.app_start = s
             .app_start
             .as_ref()
@@ -88,8 +86,8 @@ pub(super) fn lifecycle(
             });
         }
     }
-    if vm && raw.startup.as_ref().is_none_or(|s| s.value.boot.is_none()) {
-        spec.to_running.insert(0, default_boot());
+    if vm && spec.boot.is_none() {
+        spec.boot = Some(default_boot());
     }
     if let Some(w) = &raw.warmup {
         let slowdown = w.value.slowdown.value.0;
@@ -115,7 +113,7 @@ pub(super) fn lifecycle(
 
 /// EC2 launch to ready when `boot` is left out: lognormal with the catalog's
 /// median (70 s) and 95th percentile (135 s).
-fn default_boot() -> WorkDist {
+pub(super) fn default_boot() -> WorkDist {
     use crate::scenario::catalog::{EC2_BOOT_MEDIAN_NS, EC2_BOOT_P95_NS};
     const Z_95: f64 = 1.644_853_626_951_472_2;
     let median_s = EC2_BOOT_MEDIAN_NS as f64 * 1e-9;

@@ -1,0 +1,257 @@
+//! The raw serde mirror of `cluster:` — node groups, instance types, the
+//! node autoscaler, the scheduler — and of the pods' placement fields.
+//!
+//! Like [`super::raw`], these types reject unknown keys and parse units
+//! while reading; [`super::validate::cluster`] checks the relations.
+
+use super::raw::{Count, RawDist};
+use crate::units::{Bytes, Cpu, Duration, NonNegative, Percent};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+
+/// Field names of this module wrapped in `Spanned` (their `value` path segment is hidden).
+pub(crate) const CLUSTER_SPANNED_FIELDS: &[&str] = &[
+    "cluster",
+    "node_groups",
+    "instance_types",
+    "capacity",
+    "zones",
+    "initial",
+    "taints",
+    "interruption",
+    "discount",
+    "price_usd_per_hour",
+    "node_autoscaler",
+    "expander",
+    "control_plane_usd_per_hour",
+    "vcpus",
+    "memory",
+    "max_pods",
+    "effect",
+    "operator",
+    "anti_affinity",
+    "zone_spread",
+    "max_skew",
+    "node_selector",
+    "tolerations",
+    "weight",
+];
+
+/// `cluster:` — the nodes pods run on.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCluster {
+    /// Instance types beyond the built-in catalog.
+    #[serde(default)]
+    pub instance_types: Option<Vec<Spanned<RawInstanceType>>>,
+    /// The node groups (Auto Scaling groups of one instance type).
+    pub node_groups: Spanned<Vec<Spanned<RawNodeGroup>>>,
+    /// Per-node requests of DaemonSets (aws-node, kube-proxy, …), taken off allocatable.
+    #[serde(default)]
+    pub daemonset_overhead: Option<RawResourcesPlain>,
+    /// EKS control plane price.
+    #[serde(default)]
+    pub control_plane_usd_per_hour: Option<Spanned<NonNegative>>,
+    /// kube-scheduler's resource scoring.
+    #[serde(default)]
+    pub scheduler: Option<RawScheduler>,
+    /// The node autoscaler, if any.
+    #[serde(default)]
+    pub node_autoscaler: Option<Spanned<RawNodeAutoscaler>>,
+}
+
+/// A user-defined instance type.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInstanceType {
+    /// Its name, as node groups refer to it.
+    pub name: Spanned<String>,
+    /// Virtual CPUs.
+    pub vcpus: Spanned<Count>,
+    /// Memory.
+    pub memory: Spanned<Bytes>,
+    /// On-demand price.
+    pub price_usd_per_hour: Spanned<NonNegative>,
+    /// Most pods (default: the VPC CNI figure of a same-sized type, else 110).
+    #[serde(default)]
+    pub max_pods: Option<Spanned<Count>>,
+}
+
+/// CPU and memory, without spans.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawResourcesPlain {
+    /// CPU.
+    #[serde(default)]
+    pub cpu: Option<Cpu>,
+    /// Memory.
+    #[serde(default)]
+    pub memory: Option<Bytes>,
+}
+
+/// How nodes are bought.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawCapacity {
+    /// On-demand.
+    OnDemand,
+    /// Spot.
+    Spot,
+    /// Reserved instances or a savings plan.
+    Reserved,
+}
+
+/// One node group.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNodeGroup {
+    /// Unique name.
+    pub name: Spanned<String>,
+    /// Built-in or user-defined type.
+    pub instance_type: Spanned<String>,
+    /// How it is bought (default on-demand).
+    #[serde(default)]
+    pub capacity: Option<Spanned<RawCapacity>>,
+    /// Reserved: the discount off on-demand.
+    #[serde(default)]
+    pub discount: Option<Spanned<Percent>>,
+    /// Spot settings.
+    #[serde(default)]
+    pub spot: Option<Spanned<RawSpot>>,
+    /// Zones its nodes spread over (default a, b, c).
+    #[serde(default)]
+    pub zones: Option<Spanned<Vec<String>>>,
+    /// Fewest nodes.
+    pub min: Spanned<Count>,
+    /// Most nodes.
+    pub max: Spanned<Count>,
+    /// Nodes at the start (default `min`).
+    #[serde(default)]
+    pub initial: Option<Spanned<Count>>,
+    /// Node labels.
+    #[serde(default)]
+    pub labels: Option<BTreeMap<String, String>>,
+    /// Node taints.
+    #[serde(default)]
+    pub taints: Option<Vec<Spanned<RawTaint>>>,
+    /// Launch to node Ready (default: the catalog's EC2 boot figures).
+    #[serde(default)]
+    pub boot: Option<Spanned<RawDist>>,
+}
+
+/// `spot:` of a node group.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpot {
+    /// Interruption frequency: an Advisor band (`"5-10%"` per month) or a rate (`0.002/h`).
+    #[serde(default)]
+    pub interruption: Option<Spanned<String>>,
+    /// Discount off on-demand (default 65 %).
+    #[serde(default)]
+    pub discount: Option<Spanned<Percent>>,
+    /// Or an explicit price.
+    #[serde(default)]
+    pub price_usd_per_hour: Option<Spanned<NonNegative>>,
+}
+
+/// A taint, as in a node spec.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTaint {
+    /// Key.
+    pub key: String,
+    /// Value.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
+    pub effect: Spanned<String>,
+}
+
+/// A toleration, as in a pod spec.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawToleration {
+    /// Key (none with `Exists` = everything).
+    #[serde(default)]
+    pub key: Option<String>,
+    /// `Equal` (default) or `Exists`.
+    #[serde(default)]
+    pub operator: Option<Spanned<String>>,
+    /// Value for `Equal`.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// Effect (none = every effect).
+    #[serde(default)]
+    pub effect: Option<Spanned<String>>,
+}
+
+/// `scheduler:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScheduler {
+    /// `least_allocated` (default) or `most_allocated`.
+    pub scoring: RawScoring,
+}
+
+/// kube-scheduler's `NodeResourcesFit` strategy.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawScoring {
+    /// Spread load.
+    LeastAllocated,
+    /// Pack nodes.
+    MostAllocated,
+}
+
+/// `node_autoscaler:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNodeAutoscaler {
+    /// `cluster-autoscaler` (Karpenter arrives later).
+    pub kind: Spanned<String>,
+    /// Expander chain, e.g. `least-waste` or `priority,least-waste`.
+    #[serde(default)]
+    pub expander: Option<Spanned<String>>,
+    /// `--balance-similar-node-groups`.
+    #[serde(default)]
+    pub balance_similar_node_groups: Option<bool>,
+    /// Priority expander: group name → priority (higher wins).
+    #[serde(default)]
+    pub priorities: Option<BTreeMap<String, i64>>,
+    /// `--scan-interval`.
+    #[serde(default)]
+    pub scan_interval: Option<Spanned<Duration>>,
+    /// `--scale-down-unneeded-time`.
+    #[serde(default)]
+    pub scale_down_unneeded_time: Option<Spanned<Duration>>,
+    /// `--scale-down-utilization-threshold`.
+    #[serde(default)]
+    pub scale_down_utilization_threshold: Option<Spanned<NonNegative>>,
+    /// `--scale-down-delay-after-add`.
+    #[serde(default)]
+    pub scale_down_delay_after_add: Option<Spanned<Duration>>,
+}
+
+/// A pod's anti-affinity to its own app's pods, by hostname.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAntiAffinity {
+    /// `required` or `preferred`.
+    #[serde(rename = "type")]
+    pub kind: Spanned<String>,
+    /// Weight of a preferred term (1–100, default 100).
+    #[serde(default)]
+    pub weight: Option<Spanned<Count>>,
+}
+
+/// A zone topology-spread constraint over the app's pods.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawZoneSpread {
+    /// `maxSkew` (≥ 1).
+    pub max_skew: Spanned<Count>,
+    /// `DoNotSchedule` (default) or `ScheduleAnyway`.
+    #[serde(default)]
+    pub when_unsatisfiable: Option<Spanned<String>>,
+}

@@ -1,0 +1,108 @@
+//! Validated specs of the cluster: node groups, their instance types and
+//! prices, DaemonSet overhead, the scheduler's scoring, the node autoscaler,
+//! and the pods' placement constraints. Times are nanoseconds, prices US
+//! dollars per hour.
+
+use super::spec::WorkDist;
+use crate::model::cluster::{CapacityType, Resources, Taint, Toleration};
+use crate::model::scheduler::{AntiAffinity, Scoring, ZoneSpread};
+use crate::units::Nanos;
+use std::collections::BTreeMap;
+
+/// An instance type, built in or user-defined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceSpec {
+    /// Name.
+    pub name: String,
+    /// Virtual CPUs.
+    pub vcpus: u32,
+    /// Memory in bytes.
+    pub memory_bytes: u64,
+    /// On-demand price.
+    pub on_demand_usd_per_hour: f64,
+    /// Most pods on a node.
+    pub max_pods: u32,
+}
+
+/// One node group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeGroupSpec {
+    /// Unique name.
+    pub name: String,
+    /// Its instance type.
+    pub instance: InstanceSpec,
+    /// How its nodes are bought.
+    pub capacity: CapacityType,
+    /// What one node costs (after the spot or reserved discount).
+    pub price_usd_per_hour: f64,
+    /// Spot interruptions per node-hour (`None` for on-demand and reserved).
+    pub interruptions_per_hour: Option<f64>,
+    /// Zones its nodes spread over, round-robin.
+    pub zones: Vec<String>,
+    /// Fewest nodes.
+    pub min: u32,
+    /// Most nodes.
+    pub max: u32,
+    /// Nodes at the start.
+    pub initial: u32,
+    /// Node labels (the zone and instance-type labels are added per node).
+    pub labels: BTreeMap<String, String>,
+    /// Node taints.
+    pub taints: Vec<Taint>,
+    /// Launch to node Ready.
+    pub boot: WorkDist,
+    /// What pods can request on one node.
+    pub allocatable: Resources,
+}
+
+/// What adds and removes nodes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeAutoscalerSpec {
+    /// Fixed node groups (each at its `initial` size).
+    None,
+    /// The Kubernetes cluster-autoscaler.
+    ClusterAutoscaler {
+        /// Expander chain, e.g. `["priority", "least-waste"]`.
+        expanders: Vec<String>,
+        /// `--balance-similar-node-groups`.
+        balance_similar: bool,
+        /// Priority expander: group → priority.
+        priorities: BTreeMap<String, i64>,
+        /// `--scan-interval`.
+        scan_interval_ns: Option<Nanos>,
+        /// `--scale-down-unneeded-time`.
+        unneeded_ns: Option<Nanos>,
+        /// `--scale-down-utilization-threshold`.
+        utilization_threshold: Option<f64>,
+        /// `--scale-down-delay-after-add`.
+        delay_after_add_ns: Option<Nanos>,
+    },
+}
+
+/// The cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterSpec {
+    /// Node groups, in file order.
+    pub groups: Vec<NodeGroupSpec>,
+    /// Per-node DaemonSet requests (already taken off each group's allocatable).
+    pub daemonset_overhead: Resources,
+    /// EKS control plane.
+    pub control_plane_usd_per_hour: f64,
+    /// kube-scheduler's resource scoring.
+    pub scoring: Scoring,
+    /// The node autoscaler.
+    pub autoscaler: NodeAutoscalerSpec,
+}
+
+/// Where a service's pods may and prefer to run.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PlacementSpec {
+    /// `nodeSelector`.
+    pub node_selector: BTreeMap<String, String>,
+    /// Tolerations.
+    pub tolerations: Vec<Toleration>,
+    /// Anti-affinity to the service's own pods, by hostname.
+    pub anti_affinity: Option<AntiAffinity>,
+    /// Zone spread of the service's pods.
+    pub zone_spread: Option<ZoneSpread>,
+}

@@ -1,0 +1,483 @@
+//! `cluster:` and the pods' placement fields: raw → validated specs.
+//!
+//! Instance types come from the built-in catalog or `cluster.instance_types`;
+//! a group's price is the on-demand price less its spot or reserved
+//! discount (spot: 65 % by default, the middle of the reference's 60–70 %
+//! for current general-purpose types); allocatable follows the EKS formulas
+//! ([`crate::model::allocatable`]) minus the DaemonSet overhead.
+
+use super::Ctx;
+use super::work::work;
+use crate::error::InputError;
+use crate::model::allocatable::allocatable;
+use crate::model::cluster::{CapacityType, Resources, Taint, TaintEffect, Toleration};
+use crate::model::scheduler::{AntiAffinity, Scoring, ZoneSpread};
+use crate::scenario::catalog::{self, Arch, InstanceType};
+use crate::scenario::raw::*;
+use crate::scenario::raw_cluster::*;
+use crate::scenario::spec::{
+    ClusterSpec, InstanceSpec, NodeAutoscalerSpec, NodeGroupSpec, PlacementSpec, WorkDist,
+};
+use serde_saphyr::Spanned;
+
+/// Spot discount off on-demand when none is given.
+pub const DEFAULT_SPOT_DISCOUNT: f64 = 0.65;
+/// EKS control plane, standard support (reference §Summary).
+pub const EKS_CONTROL_PLANE_USD_PER_HOUR: f64 = 0.10;
+
+/// Checks `cluster:`.
+pub(super) fn cluster(ctx: &Ctx, raw: &Spanned<RawCluster>) -> Result<ClusterSpec, InputError> {
+    let r = &raw.value;
+    let mut custom: Vec<InstanceSpec> = Vec::new();
+    for (i, t) in r.instance_types.iter().flatten().enumerate() {
+        let t = &t.value;
+        let name = t.name.value.trim().to_string();
+        if catalog::lookup(&name).is_some() || custom.iter().any(|c| c.name == name) {
+            return Err(ctx
+                .err(
+                    &t.name.referenced,
+                    format!("cluster.instance_types[{i}].name"),
+                    format!("expected a new instance type name, found \"{name}\" again"),
+                )
+                .with_hint("built-in types (`capsim catalog`) need no definition"));
+        }
+        custom.push(InstanceSpec {
+            name,
+            vcpus: t.vcpus.value.0.clamp(1, 4096) as u32,
+            memory_bytes: t.memory.value.0,
+            on_demand_usd_per_hour: t.price_usd_per_hour.value.0,
+            max_pods: t
+                .max_pods
+                .as_ref()
+                .map_or(110, |m| m.value.0.clamp(1, 10_000) as u32),
+        });
+    }
+    let daemonset = r
+        .daemonset_overhead
+        .as_ref()
+        .map_or(Resources::default(), |d| Resources {
+            cpu_milli: d.cpu.map_or(0, |c| (c.0 * 1000.0).round() as i64),
+            memory_bytes: d.memory.map_or(0, |m| m.0 as i64),
+            pods: 0,
+        });
+    if r.node_groups.value.is_empty() {
+        return Err(ctx
+            .err(
+                &r.node_groups.referenced,
+                "cluster.node_groups",
+                "expected at least one node group, found an empty list",
+            )
+            .with_hint(
+                "add a group: { name: general, instance_type: m5.xlarge, min: 2, max: 10 }",
+            ));
+    }
+    let mut groups: Vec<NodeGroupSpec> = Vec::new();
+    for (i, g) in r.node_groups.value.iter().enumerate() {
+        let spec = group(ctx, i, &g.value, &custom, daemonset)?;
+        if groups.iter().any(|o| o.name == spec.name) {
+            return Err(ctx
+                .err(
+                    &g.value.name.referenced,
+                    format!("cluster.node_groups[{i}].name"),
+                    format!(
+                        "expected a unique node group name, found \"{}\" again",
+                        spec.name
+                    ),
+                )
+                .with_hint("results and events name node groups"));
+        }
+        groups.push(spec);
+    }
+    Ok(ClusterSpec {
+        groups,
+        daemonset_overhead: daemonset,
+        control_plane_usd_per_hour: r
+            .control_plane_usd_per_hour
+            .as_ref()
+            .map_or(EKS_CONTROL_PLANE_USD_PER_HOUR, |c| c.value.0),
+        scoring: match r.scheduler.as_ref().map(|s| s.scoring) {
+            Some(RawScoring::MostAllocated) => Scoring::MostAllocated,
+            _ => Scoring::LeastAllocated,
+        },
+        autoscaler: node_autoscaler(ctx, r.node_autoscaler.as_ref(), &r.node_groups.value)?,
+    })
+}
+
+fn group(
+    ctx: &Ctx,
+    i: usize,
+    g: &RawNodeGroup,
+    custom: &[InstanceSpec],
+    daemonset: Resources,
+) -> Result<NodeGroupSpec, InputError> {
+    let p = format!("cluster.node_groups[{i}]");
+    let type_name = g.instance_type.value.trim();
+    let instance = match (
+        catalog::lookup(type_name),
+        custom.iter().find(|c| c.name == type_name),
+    ) {
+        (Some(it), _) => InstanceSpec {
+            name: it.name.to_string(),
+            vcpus: it.vcpus,
+            memory_bytes: it.memory_bytes,
+            on_demand_usd_per_hour: it.on_demand_usd_per_hour,
+            max_pods: it.max_pods,
+        },
+        (None, Some(c)) => c.clone(),
+        (None, None) => {
+            let hint = match catalog::did_you_mean(type_name) {
+                Some(close) => format!("did you mean {close}? `capsim catalog` lists the built-in types; define others under cluster.instance_types"),
+                None => "`capsim catalog` lists the built-in types; define others under cluster.instance_types".to_string(),
+            };
+            return Err(ctx
+                .err(
+                    &g.instance_type.referenced,
+                    format!("{p}.instance_type"),
+                    format!("expected a known instance type, found \"{type_name}\""),
+                )
+                .with_hint(hint));
+        }
+    };
+    let capacity = match g.capacity.as_ref().map(|c| c.value) {
+        None | Some(RawCapacity::OnDemand) => CapacityType::OnDemand,
+        Some(RawCapacity::Spot) => CapacityType::Spot,
+        Some(RawCapacity::Reserved) => CapacityType::Reserved,
+    };
+    let discount = |d: &Spanned<crate::units::Percent>| -> Result<f64, InputError> {
+        if !(0.0..=100.0).contains(&d.value.0) {
+            return Err(ctx
+                .err(
+                    &d.referenced,
+                    format!("{p}.discount"),
+                    format!("expected a discount from 0% to 100%, found {}%", d.value.0),
+                )
+                .with_hint("the share taken off the on-demand price"));
+        }
+        Ok(d.value.0 / 100.0)
+    };
+    let od = instance.on_demand_usd_per_hour;
+    let (price, interruptions) = match capacity {
+        CapacityType::OnDemand => (od, None),
+        CapacityType::Reserved => (
+            od * (1.0
+                - g.discount
+                    .as_ref()
+                    .map(discount)
+                    .transpose()?
+                    .unwrap_or(0.0)),
+            None,
+        ),
+        CapacityType::Spot => {
+            let s = g.spot.as_ref().map(|s| &s.value);
+            let price = match (
+                s.and_then(|s| s.price_usd_per_hour.as_ref()),
+                s.and_then(|s| s.discount.as_ref()),
+            ) {
+                (Some(p), _) => p.value.0,
+                (None, Some(d)) => od * (1.0 - discount(d)?),
+                (None, None) => od * (1.0 - DEFAULT_SPOT_DISCOUNT),
+            };
+            let rate =
+                match s.and_then(|s| s.interruption.as_ref()) {
+                    Some(text) => Some(interruption_rate(text.value.trim()).map_err(|e| {
+                        ctx.err(&text.referenced, format!("{p}.spot.interruption"), e)
+                    })?),
+                    None => Some(0.0),
+                };
+            (price, rate)
+        }
+    };
+    let (min, max) = (g.min.value.0, g.max.value.0);
+    if min > max || max > 100_000 {
+        return Err(ctx
+            .err(
+                &g.min.referenced,
+                format!("{p}.min"),
+                format!("expected min ≤ max ≤ 100000, found min {min} and max {max}"),
+            )
+            .with_hint("the node group's size stays within [min, max]"));
+    }
+    let initial = g.initial.as_ref().map_or(min, |n| n.value.0);
+    if let Some(n) = g
+        .initial
+        .as_ref()
+        .filter(|n| n.value.0 < min || n.value.0 > max)
+    {
+        return Err(ctx
+            .err(
+                &n.referenced,
+                format!("{p}.initial"),
+                format!(
+                    "expected between min {min} and max {max}, found {}",
+                    n.value.0
+                ),
+            )
+            .with_hint("the nodes running at the start; leave it out for min"));
+    }
+    let zones: Vec<String> = match &g.zones {
+        Some(z) if z.value.is_empty() => {
+            return Err(ctx
+                .err(
+                    &z.referenced,
+                    format!("{p}.zones"),
+                    "expected at least one zone",
+                )
+                .with_hint("for example zones: [a, b, c]"));
+        }
+        Some(z) => z.value.iter().map(|s| s.trim().to_string()).collect(),
+        None => vec!["a".into(), "b".into(), "c".into()],
+    };
+    let mut taints = Vec::new();
+    for (j, t) in g.taints.iter().flatten().enumerate() {
+        taints.push(Taint {
+            key: t.value.key.clone(),
+            value: t.value.value.clone().unwrap_or_default(),
+            effect: effect(ctx, &format!("{p}.taints[{j}].effect"), &t.value.effect)?,
+        });
+    }
+    let boot = match &g.boot {
+        Some(b) => work(ctx, &format!("{p}.boot"), b)?,
+        None => super::scaling::default_boot(),
+    };
+    let it = InstanceType {
+        name: "",
+        arch: Arch::X86_64,
+        vcpus: instance.vcpus,
+        memory_bytes: instance.memory_bytes,
+        on_demand_usd_per_hour: instance.on_demand_usd_per_hour,
+        max_pods: instance.max_pods,
+        from_reference_table: false,
+    };
+    let it = catalog::lookup(&instance.name).copied().unwrap_or(it);
+    let alloc = allocatable(&it, daemonset);
+    if alloc.cpu_milli <= 0 || alloc.memory_bytes <= 0 {
+        return Err(ctx
+            .err(&g.instance_type.referenced, format!("{p}.instance_type"), format!("expected room for pods, but the DaemonSet overhead leaves {}m CPU and {} MiB on {}", alloc.cpu_milli, alloc.memory_bytes >> 20, instance.name))
+            .with_hint("lower cluster.daemonset_overhead or pick a larger type"));
+    }
+    Ok(NodeGroupSpec {
+        name: g.name.value.trim().to_string(),
+        instance,
+        capacity,
+        price_usd_per_hour: price,
+        interruptions_per_hour: interruptions,
+        zones,
+        min: min as u32,
+        max: max as u32,
+        initial: initial as u32,
+        labels: g.labels.clone().unwrap_or_default(),
+        taints,
+        boot: boot_dist(boot),
+        allocatable: alloc,
+    })
+}
+
+fn boot_dist(d: WorkDist) -> WorkDist {
+    d
+}
+
+/// An interruption rate per node-hour: an Advisor band (`"5-10%"` a month) or `"0.002/h"`.
+fn interruption_rate(text: &str) -> Result<f64, String> {
+    if let Some(rate) = text.strip_suffix("/h") {
+        return match rate.trim().parse::<f64>() {
+            Ok(r) if r.is_finite() && r >= 0.0 => Ok(r),
+            _ => Err(format!(
+                "expected a rate such as 0.002/h, found \"{text}\"\nhint: interruptions per node-hour, or an Advisor band such as \"5-10%\""
+            )),
+        };
+    }
+    crate::model::spot::band_rate_per_hour(text)
+}
+
+fn effect(ctx: &Ctx, path: &str, raw: &Spanned<String>) -> Result<TaintEffect, InputError> {
+    match raw.value.as_str() {
+        "NoSchedule" => Ok(TaintEffect::NoSchedule),
+        "PreferNoSchedule" => Ok(TaintEffect::PreferNoSchedule),
+        "NoExecute" => Ok(TaintEffect::NoExecute),
+        other => Err(ctx
+            .err(
+                &raw.referenced,
+                path,
+                format!("expected NoSchedule, PreferNoSchedule or NoExecute, found \"{other}\""),
+            )
+            .with_hint("taint effects are written as in Kubernetes")),
+    }
+}
+
+fn node_autoscaler(
+    ctx: &Ctx,
+    raw: Option<&Spanned<RawNodeAutoscaler>>,
+    groups: &[Spanned<RawNodeGroup>],
+) -> Result<NodeAutoscalerSpec, InputError> {
+    let Some(a) = raw else {
+        return Ok(NodeAutoscalerSpec::None);
+    };
+    let r = &a.value;
+    if r.kind.value != "cluster-autoscaler" {
+        return Err(ctx
+            .err(
+                &r.kind.referenced,
+                "cluster.node_autoscaler.kind",
+                format!("expected cluster-autoscaler, found \"{}\"", r.kind.value),
+            )
+            .with_hint(
+                "Karpenter is not built yet; leave node_autoscaler out for fixed node groups",
+            ));
+    }
+    const EXPANDERS: &[&str] = &[
+        "least-waste",
+        "most-pods",
+        "least-nodes",
+        "priority",
+        "random",
+        "price",
+    ];
+    let expanders: Vec<String> = match &r.expander {
+        Some(e) => {
+            let list: Vec<String> = e.value.split(',').map(|s| s.trim().to_string()).collect();
+            if let Some(bad) = list.iter().find(|x| !EXPANDERS.contains(&x.as_str())) {
+                return Err(ctx
+                    .err(
+                        &e.referenced,
+                        "cluster.node_autoscaler.expander",
+                        format!(
+                            "expected expanders from {}, found \"{bad}\"",
+                            EXPANDERS.join(", ")
+                        ),
+                    )
+                    .with_hint("chain several with commas, e.g. priority,least-waste"));
+            }
+            list
+        }
+        None => vec!["least-waste".into()],
+    };
+    let priorities = r.priorities.clone().unwrap_or_default();
+    if let Some(unknown) = priorities.keys().find(|k| {
+        !groups
+            .iter()
+            .any(|g| g.value.name.value.trim() == k.as_str())
+    }) {
+        return Err(ctx
+            .err(
+                &a.referenced,
+                "cluster.node_autoscaler.priorities",
+                format!("expected node group names, found \"{unknown}\""),
+            )
+            .with_hint("priorities map a node group's name to a number; higher wins"));
+    }
+    Ok(NodeAutoscalerSpec::ClusterAutoscaler {
+        expanders,
+        balance_similar: r.balance_similar_node_groups.unwrap_or(false),
+        priorities,
+        scan_interval_ns: r.scan_interval.as_ref().map(|d| d.value.0),
+        unneeded_ns: r.scale_down_unneeded_time.as_ref().map(|d| d.value.0),
+        utilization_threshold: r
+            .scale_down_utilization_threshold
+            .as_ref()
+            .map(|d| d.value.0),
+        delay_after_add_ns: r.scale_down_delay_after_add.as_ref().map(|d| d.value.0),
+    })
+}
+
+/// The placement fields of the pod of the service at path `p`.
+pub(super) fn placement(ctx: &Ctx, p: &str, raw: &RawPod) -> Result<PlacementSpec, InputError> {
+    let mut tolerations = Vec::new();
+    for (j, t) in raw.tolerations.iter().flatten().enumerate() {
+        let t = &t.value;
+        let exists = match t.operator.as_ref().map(|o| o.value.as_str()) {
+            None | Some("Equal") => false,
+            Some("Exists") => true,
+            Some(other) => {
+                let at = &t.operator.as_ref().expect("matched Some").referenced;
+                return Err(ctx
+                    .err(
+                        at,
+                        format!("{p}.pod.tolerations[{j}].operator"),
+                        format!("expected Equal or Exists, found \"{other}\""),
+                    )
+                    .with_hint("as in a Kubernetes pod spec"));
+            }
+        };
+        tolerations.push(Toleration {
+            key: t.key.clone(),
+            exists,
+            value: t.value.clone().unwrap_or_default(),
+            effect: t
+                .effect
+                .as_ref()
+                .map(|e| effect(ctx, &format!("{p}.pod.tolerations[{j}].effect"), e))
+                .transpose()?,
+        });
+    }
+    let anti_affinity = match &raw.anti_affinity {
+        None => None,
+        Some(a) => Some(match a.value.kind.value.as_str() {
+            "required" => AntiAffinity::Required,
+            "preferred" => AntiAffinity::Preferred(
+                a.value
+                    .weight
+                    .as_ref()
+                    .map_or(100, |w| w.value.0.clamp(1, 100) as u32),
+            ),
+            other => {
+                return Err(ctx
+                    .err(
+                        &a.value.kind.referenced,
+                        format!("{p}.pod.anti_affinity.type"),
+                        format!("expected required or preferred, found \"{other}\""),
+                    )
+                    .with_hint(
+                        "required keeps one pod of the service per node; preferred only tries",
+                    ));
+            }
+        }),
+    };
+    let zone_spread = match &raw.zone_spread {
+        None => None,
+        Some(z) => {
+            let hard = match z
+                .value
+                .when_unsatisfiable
+                .as_ref()
+                .map(|w| w.value.as_str())
+            {
+                None | Some("DoNotSchedule") => true,
+                Some("ScheduleAnyway") => false,
+                Some(other) => {
+                    let at = &z
+                        .value
+                        .when_unsatisfiable
+                        .as_ref()
+                        .expect("matched Some")
+                        .referenced;
+                    return Err(ctx
+                        .err(
+                            at,
+                            format!("{p}.pod.zone_spread.when_unsatisfiable"),
+                            format!("expected DoNotSchedule or ScheduleAnyway, found \"{other}\""),
+                        )
+                        .with_hint("as in a topologySpreadConstraint"));
+                }
+            };
+            if z.value.max_skew.value.0 == 0 {
+                return Err(ctx
+                    .err(
+                        &z.value.max_skew.referenced,
+                        format!("{p}.pod.zone_spread.max_skew"),
+                        "expected a maxSkew of at least 1, found 0",
+                    )
+                    .with_hint("1 keeps the zones within one pod of each other"));
+            }
+            Some(ZoneSpread {
+                max_skew: z.value.max_skew.value.0.min(u32::MAX as u64) as u32,
+                hard,
+            })
+        }
+    };
+    Ok(PlacementSpec {
+        node_selector: raw.node_selector.clone().unwrap_or_default(),
+        tolerations,
+        anti_affinity,
+        zone_spread,
+    })
+}
