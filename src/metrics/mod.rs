@@ -6,6 +6,7 @@
 //! only) and the per-interval series (every request). Memory is fixed per
 //! service plus one row per interval: it does not grow with requests.
 
+pub mod cluster;
 mod latency;
 mod replicas;
 mod series;
@@ -223,4 +224,6 @@ pub struct RunResult {
     pub events: u64,
     /// Scaling decisions, in time order.
     pub scaling_events: Vec<ScalingEvent>,
+    /// The cluster, if the scenario has one.
+    pub cluster: Option<cluster::ClusterResult>,
 }

@@ -275,7 +275,7 @@ impl World {
         for &p in &svc.pods {
             let life = &self.lives[p as usize];
             match life.stage {
-                Stage::Starting => pending += 1,
+                Stage::Unscheduled | Stage::Starting => pending += 1,
                 Stage::Ready => {
                     if let Some(w) = life.history.span(now.saturating_sub(period_ns), now) {
                         samples.push(InstanceSample {

@@ -191,7 +191,7 @@ impl World {
             && self.pods[r.pod as usize].in_flight() == 0
         {
             // A draining pod that finished its last request exits.
-            self.pod_gone(r.pod, now);
+            self.pod_gone(r.pod, now, sched);
         }
     }
 }

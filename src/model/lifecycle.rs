@@ -17,6 +17,8 @@ use crate::units::Nanos;
 /// Where a replica is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
+    /// Created, waiting for a node (Pending, unschedulable so far).
+    Unscheduled,
     /// Created, not Ready yet.
     Starting,
     /// Ready: in the endpoints.

@@ -14,6 +14,7 @@ pub mod dist;
 mod flow;
 pub mod hpa;
 pub mod lifecycle;
+pub mod nodes;
 pub mod pipeline;
 pub mod pod;
 mod replicas;
@@ -58,12 +59,13 @@ pub fn simulate(
     let mut sched = Scheduler::new();
     world.start(&mut sched);
     let stats = engine::run(&mut world, &mut sched, scenario.duration_ns, budget)?;
-    let (services, scaling_events) = world.finish(scenario.duration_ns);
+    let (services, scaling_events, cluster) = world.finish(scenario.duration_ns);
     Ok(RunResult {
         profile,
         replication,
         services,
         events: stats.events,
         scaling_events,
+        cluster,
     })
 }

@@ -28,7 +28,8 @@ impl World {
         id
     }
 
-    /// A pod of service `s` that has been Ready since long before the run.
+    /// A pod of service `s` that has been Ready since long before the run
+    /// (with a cluster: if the scheduler finds it a node; else it starts Pending).
     pub(super) fn add_initial_pod(&mut self, s: u32) {
         let id = self.push_pod(
             s,
@@ -39,8 +40,18 @@ impl World {
                 ready: -INITIAL_AGE_NS,
                 warm_until: 0,
                 history: History::default(),
+                node: None,
             },
         );
+        if self.cluster.is_some() && !self.bind_initial(id) {
+            let life = &mut self.lives[id as usize];
+            (life.stage, life.created, life.running, life.ready) =
+                (Stage::Unscheduled, 0, i64::MAX, i64::MAX);
+            self.cluster.as_mut().expect("checked").pending.push(id);
+            let svc = &mut self.services[s as usize];
+            svc.replicas.set(0, svc.pods.len() as u32);
+            return;
+        }
         let svc = &mut self.services[s as usize];
         svc.endpoints.push(id);
         svc.ready_pod_s.change(0, 1.0);
@@ -49,6 +60,22 @@ impl World {
 
     /// Creates a pod of service `s` at `now`; it turns Ready at its first successful probe.
     fn create_pod(&mut self, s: u32, now: Nanos, sched: &mut Scheduler<Event>) {
+        if self.cluster.is_some() {
+            let id = self.push_pod(
+                s,
+                PodLife {
+                    stage: Stage::Unscheduled,
+                    created: now as i64,
+                    running: i64::MAX,
+                    ready: i64::MAX,
+                    warm_until: 0,
+                    history: History::default(),
+                    node: None,
+                },
+            );
+            self.cluster.as_mut().expect("checked").pending.push(id);
+            return;
+        }
         let svc = &mut self.services[s as usize];
         let times = svc.startup.times(now, &mut svc.life_rng);
         let id = self.push_pod(
@@ -60,6 +87,7 @@ impl World {
                 ready: times.ready_ns as i64,
                 warm_until: 0,
                 history: History::default(),
+                node: None,
             },
         );
         sched.at(times.ready_ns, Event::PodReady(id));
@@ -128,7 +156,7 @@ impl World {
     }
 
     /// Deletes pod `id` at `now`: out of the endpoints; it drains, then exits.
-    fn delete_pod(&mut self, id: u32, now: Nanos, sched: &mut Scheduler<Event>) {
+    pub(super) fn delete_pod(&mut self, id: u32, now: Nanos, sched: &mut Scheduler<Event>) {
         let s = self.pods[id as usize].service as usize;
         let svc = &mut self.services[s];
         if self.lives[id as usize].stage == Stage::Ready {
@@ -138,7 +166,7 @@ impl World {
         self.lives[id as usize].stage = Stage::Terminating;
         svc.terminating += 1;
         if self.pods[id as usize].in_flight() == 0 {
-            self.pod_gone(id, now);
+            self.pod_gone(id, now, sched);
         } else {
             sched.at(
                 now.saturating_add(svc.startup.termination_grace_ns),
@@ -148,7 +176,7 @@ impl World {
     }
 
     /// The grace period of pod `id` ended: whatever it still holds fails.
-    pub(super) fn kill_pod(&mut self, id: u32, now: Nanos) {
+    pub(super) fn kill_pod(&mut self, id: u32, now: Nanos, sched: &mut Scheduler<Event>) {
         if self.lives[id as usize].stage != Stage::Terminating {
             return; // it exited on its own
         }
@@ -182,7 +210,7 @@ impl World {
                 self.requests[i].dead = true;
             }
         }
-        self.pod_gone(id, now);
+        self.pod_gone(id, now, sched);
     }
 
     /// Counts request `req` as failed at `now` (or timed out if its client had already left).
@@ -194,7 +222,7 @@ impl World {
     }
 
     /// Pod `id` no longer exists.
-    pub(super) fn pod_gone(&mut self, id: u32, now: Nanos) {
+    pub(super) fn pod_gone(&mut self, id: u32, now: Nanos, sched: &mut Scheduler<Event>) {
         let life = &mut self.lives[id as usize];
         if life.stage == Stage::Gone {
             return;
@@ -210,5 +238,8 @@ impl World {
         }
         svc.replicas
             .set(now, svc.pods.len() as u32 - svc.terminating);
+        if self.cluster.is_some() {
+            self.unbind(id, now, sched);
+        }
     }
 }

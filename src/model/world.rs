@@ -8,14 +8,18 @@
 
 use super::arrivals::ArrivalGen;
 use super::balancer::Balancer;
+use super::cluster::{PodNeeds, Resources};
 use super::control::{Control, Scaler};
 use super::dist::Sampler;
 use super::lifecycle::{Stage, Startup};
+use super::nodes::Cluster;
 use super::pipeline::History;
 use super::pod::{Pod, Usage};
+use super::scheduler::{AntiAffinity, PodToPlace};
 use super::traffic::RateFn;
 use crate::engine::rng::{SimRng, StreamKey};
 use crate::engine::{Model, Scheduler};
+use crate::metrics::cluster::{ClusterResult, ClusterRow, NodeRecord};
 use crate::metrics::{ReplicaStats, ScalingEvent, ServiceRecorder, ServiceResult};
 use crate::scenario::{MemoryUsageSpec, Platform, Scenario};
 use crate::units::{NANOS_PER_SEC, Nanos, nanos_to_secs};
@@ -44,6 +48,8 @@ pub enum Event {
     PodKill(u32),
     /// The control loops' clock ticks (metric snapshots, autoscaler syncs).
     Control,
+    /// Node `.0` finished booting.
+    NodeReady(u32),
 }
 
 /// Purposes of random streams within a service (stream id = service · 256 + purpose).
@@ -52,6 +58,8 @@ pub(super) mod stream {
     pub const WORK: u64 = 1;
     pub const BALANCER: u64 = 2;
     pub const LIFECYCLE: u64 = 3;
+    /// Node boot times (stream of "service" index services + group).
+    pub const NODES: u64 = 4;
 }
 
 /// Marks a free slab entry.
@@ -82,6 +90,8 @@ pub(super) struct PodLife {
     /// Until when requests run slower (warm-up).
     pub warm_until: Nanos,
     pub history: History,
+    /// The node it is bound to (with a cluster).
+    pub node: Option<u32>,
 }
 
 /// How one service's pods are built.
@@ -125,6 +135,10 @@ pub(super) struct ServiceState {
     pub history: History,
     pub scaler: Scaler,
     pub replicas: ReplicaStats,
+    /// What the scheduler needs to place its pods.
+    pub placement: PodToPlace,
+    /// The last reason its pods found no node.
+    pub unschedulable: Option<String>,
 }
 
 /// The state of one run.
@@ -141,6 +155,10 @@ pub struct World {
     pub(super) interval_ns: Nanos,
     pub(super) control: Option<Control>,
     pub(super) events: Vec<ScalingEvent>,
+    pub(super) cluster: Option<Cluster>,
+    pub(super) node_log: Vec<NodeRecord>,
+    pub(super) cluster_series: Vec<ClusterRow>,
+    pub(super) last_tick_ns: Nanos,
 }
 
 impl World {
@@ -194,6 +212,21 @@ impl World {
                 history: History::default(),
                 scaler: Scaler::new(&s.autoscaler),
                 replicas: ReplicaStats::new(scenario.warmup_ns),
+                placement: PodToPlace {
+                    needs: PodNeeds {
+                        requests: Resources {
+                            cpu_milli: s.pod.cpu_request_cores.map_or(0, milli),
+                            memory_bytes: s.pod.memory_request_bytes.map_or(0, |b| b as i64),
+                            pods: 1,
+                        },
+                        node_selector: s.placement.node_selector.clone(),
+                        tolerations: s.placement.tolerations.clone(),
+                    },
+                    app: s.name.clone(),
+                    anti_affinity: s.placement.anti_affinity.unwrap_or(AntiAffinity::None),
+                    spread: s.placement.zone_spread,
+                },
+                unschedulable: None,
             });
             recorders.push(ServiceRecorder::new(
                 s.request.timeout_ns,
@@ -212,7 +245,26 @@ impl World {
             interval_ns: scenario.interval_ns,
             control: Control::new(scenario),
             events: Vec::new(),
+            cluster: None,
+            node_log: Vec::new(),
+            cluster_series: Vec::new(),
+            last_tick_ns: 0,
         };
+        if let Some(c) = &scenario.cluster {
+            let groups = scenario.services.len();
+            let cluster = Cluster::new(c, |g| key(groups + g, stream::NODES));
+            world.node_log = cluster
+                .nodes
+                .iter()
+                .map(|n| NodeRecord {
+                    group: n.group,
+                    launched_ns: 0,
+                    stopped_ns: None,
+                    interrupted: false,
+                })
+                .collect();
+            world.cluster = Some(cluster);
+        }
         for (i, s) in scenario.services.iter().enumerate() {
             for _ in 0..s.replicas {
                 world.add_initial_pod(i as u32);
@@ -253,7 +305,10 @@ impl World {
     }
 
     /// Ends the run at `now`: closes the last interval, classifies requests still open.
-    pub fn finish(mut self, now: Nanos) -> (Vec<ServiceResult>, Vec<ScalingEvent>) {
+    pub fn finish(
+        mut self,
+        now: Nanos,
+    ) -> (Vec<ServiceResult>, Vec<ScalingEvent>, Option<ClusterResult>) {
         self.close_intervals(now);
         for r in self
             .requests
@@ -272,10 +327,27 @@ impl World {
                 rec.into_result(s.name, s.replicas)
             })
             .collect();
-        (results, self.events)
+        let cluster = self.cluster.as_ref().map(|c| ClusterResult {
+            groups: c.spec.groups.iter().map(|g| g.name.clone()).collect(),
+            series: self.cluster_series,
+            nodes: self.node_log,
+        });
+        (results, self.events, cluster)
     }
 
     pub(super) fn close_intervals(&mut self, now: Nanos) {
+        if let Some(c) = &self.cluster {
+            let (requested, allocatable) = c.usage();
+            self.cluster_series.push(ClusterRow {
+                start_ns: self.last_tick_ns,
+                end_ns: now,
+                nodes: (0..c.groups.len()).map(|g| c.group_counts(g)).collect(),
+                pending_pods: c.pending.len() as u32,
+                requested,
+                allocatable,
+            });
+        }
+        self.last_tick_ns = now;
         for (s, rec) in self.services.iter_mut().zip(self.recorders.iter_mut()) {
             let pending = s.pods.len() - s.endpoints.len() - s.terminating as usize;
             rec.close_interval(
@@ -307,7 +379,8 @@ impl Model for World {
                 }
             }
             Event::PodReady(pod) => self.pod_ready(pod, sched.now()),
-            Event::PodKill(pod) => self.kill_pod(pod, sched.now()),
+            Event::PodKill(pod) => self.kill_pod(pod, sched.now(), sched),
+            Event::NodeReady(node) => self.node_ready(node, sched.now(), sched),
             Event::Control => self.control_tick(sched),
         }
     }

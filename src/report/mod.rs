@@ -5,6 +5,7 @@
 //! (temporary file, then rename) into the report folder.
 
 pub mod catalog;
+pub mod cluster;
 pub mod csv;
 pub mod json;
 pub mod table;
@@ -21,7 +22,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
-/// Writes `summary.json`, `timeseries.csv` and `events.csv` into `dir` (created if needed); returns the paths.
+/// Writes `summary.json`, `timeseries.csv`, `events.csv` (and `cluster.csv` with a cluster) into `dir` (created if needed); returns the paths.
 pub fn write_report(
     dir: &Path,
     summary: &Summary,
@@ -29,11 +30,14 @@ pub fn write_report(
     profile_names: &[&str],
 ) -> Result<Vec<PathBuf>, Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let files = [
+    let mut files = vec![
         ("summary.json", json::summary_json(summary)),
         ("timeseries.csv", csv::timeseries_csv(runs, profile_names)),
         ("events.csv", csv::events_csv(runs, profile_names)),
     ];
+    if let Some(bytes) = cluster::cluster_csv(runs, profile_names) {
+        files.push(("cluster.csv", bytes));
+    }
     let mut written = Vec::with_capacity(files.len());
     for (name, bytes) in files {
         let path = dir.join(name);

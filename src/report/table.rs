@@ -164,6 +164,7 @@ mod tests {
                     p99: 1.1981,
                 }),
                 services: vec![service("api"), service("auth")],
+                cluster: None,
             }],
         }
     }

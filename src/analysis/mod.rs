@@ -5,6 +5,8 @@
 //! intervals (Student t) are given for the mean and the p99, so a reader
 //! can tell how much of a difference between profiles is noise.
 
+pub mod cluster;
+
 use crate::metrics::{LatencyHistogram, Outcomes, RunResult, ServiceResult};
 use crate::scenario::Scenario;
 use crate::units::nanos_to_secs;
@@ -44,6 +46,9 @@ pub struct ProfileSummary {
     pub latency_ci95_ms: Option<LatencyCi>,
     /// The same per service.
     pub services: Vec<ServiceSummary>,
+    /// Nodes and headroom, with a cluster.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<cluster::ClusterSummary>,
 }
 
 /// Figures of one service within a profile.
@@ -146,6 +151,7 @@ pub fn summarize(scenario: &Scenario, runs: &[RunResult]) -> Summary {
             profile_summary(
                 name,
                 runs.iter().filter(|r| r.profile == p as u32).collect(),
+                scenario,
             )
         })
         .collect();
@@ -175,7 +181,7 @@ fn pool<'a>(
     (outcomes, hist)
 }
 
-fn profile_summary(name: &str, runs: Vec<&RunResult>) -> ProfileSummary {
+fn profile_summary(name: &str, runs: Vec<&RunResult>, scenario: &Scenario) -> ProfileSummary {
     let mut requests = Outcomes::default();
     let mut pooled: Option<LatencyHistogram> = None;
     let (mut means, mut p99s) = (Vec::new(), Vec::new());
@@ -232,6 +238,7 @@ fn profile_summary(name: &str, runs: Vec<&RunResult>) -> ProfileSummary {
         latency_ms: pooled.as_ref().map(LatencySummary::of).unwrap_or_default(),
         latency_ci95_ms,
         services,
+        cluster: cluster::summarize(&runs, scenario.duration_ns, scenario.warmup_ns),
     }
 }
 

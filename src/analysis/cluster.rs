@@ -1,0 +1,120 @@
+//! The cluster's figures of one profile: nodes, node-hours, headroom.
+//!
+//! Node-hours count each node from launch to termination (or the end of the
+//! run), over the whole run as the bill does. The node counts and headroom
+//! cover the intervals that end after the warmup. Cluster resource headroom
+//! is 1 − requested ÷ allocatable over Ready nodes (DESIGN §3.12 a), given
+//! at its minimum and at the peak (the interval with the most offered
+//! requests, all services).
+
+use crate::metrics::RunResult;
+use crate::report::cluster::headroom;
+use crate::units::Nanos;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Nodes of a profile.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NodesSummary {
+    /// Most nodes (Ready or launching) at an interval's end, any replication.
+    pub max: u32,
+    /// Mean nodes over the run (node-hours ÷ hours), mean over replications.
+    pub mean: f64,
+    /// Node-hours per node group, mean per replication.
+    pub node_hours: BTreeMap<String, f64>,
+}
+
+/// Cluster resource headroom of a profile (shares of allocatable left unrequested).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct HeadroomSummary {
+    /// Lowest CPU headroom of any interval, any replication.
+    pub cpu_min: f64,
+    /// Lowest memory headroom.
+    pub memory_min: f64,
+    /// CPU headroom at the peak, mean over replications.
+    pub cpu_at_peak: f64,
+    /// Memory headroom at the peak, mean over replications.
+    pub memory_at_peak: f64,
+}
+
+/// The cluster part of a profile's summary.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClusterSummary {
+    /// Nodes.
+    pub nodes: NodesSummary,
+    /// Resource headroom.
+    pub headroom: HeadroomSummary,
+}
+
+fn round4(v: f64) -> f64 {
+    (v * 1e4).round() / 1e4
+}
+
+/// The cluster summary of `runs` (one profile), if they have a cluster.
+pub fn summarize(
+    runs: &[&RunResult],
+    duration_ns: Nanos,
+    warmup_ns: Nanos,
+) -> Option<ClusterSummary> {
+    let first = runs.first()?.cluster.as_ref()?;
+    let n = runs.len() as f64;
+    let mut node_hours: BTreeMap<String, f64> =
+        first.groups.iter().map(|g| (g.clone(), 0.0)).collect();
+    let mut max = 0;
+    let (mut cpu_min, mut mem_min) = (f64::INFINITY, f64::INFINITY);
+    let (mut cpu_peak, mut mem_peak) = (0.0, 0.0);
+    for run in runs {
+        let Some(c) = &run.cluster else { continue };
+        for node in &c.nodes {
+            let end = node.stopped_ns.unwrap_or(duration_ns).min(duration_ns);
+            let hours = end.saturating_sub(node.launched_ns) as f64 / 3.6e12;
+            *node_hours
+                .get_mut(&c.groups[node.group as usize])
+                .expect("known group") += hours / n;
+        }
+        let mut peak: Option<(u64, f64, f64)> = None;
+        for (i, row) in c
+            .series
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.end_ns > warmup_ns)
+        {
+            max = max.max(row.nodes.iter().map(|(r, l)| r + l).sum::<u32>());
+            let cpu = headroom(row.requested.cpu_milli, row.allocatable.cpu_milli);
+            let mem = headroom(row.requested.memory_bytes, row.allocatable.memory_bytes);
+            cpu_min = cpu_min.min(cpu);
+            mem_min = mem_min.min(mem);
+            let offered: u64 = run
+                .services
+                .iter()
+                .filter_map(|s| s.series.get(i))
+                .map(|r| r.offered)
+                .sum();
+            if peak.is_none_or(|(o, _, _)| offered > o) {
+                peak = Some((offered, cpu, mem));
+            }
+        }
+        if let Some((_, cpu, mem)) = peak {
+            cpu_peak += cpu / n;
+            mem_peak += mem / n;
+        }
+    }
+    let hours = duration_ns as f64 / 3.6e12;
+    let total: f64 = node_hours.values().sum();
+    Some(ClusterSummary {
+        nodes: NodesSummary {
+            max,
+            mean: round4(total / hours),
+            node_hours: node_hours
+                .into_iter()
+                .map(|(g, h)| (g, round4(h)))
+                .collect(),
+        },
+        headroom: HeadroomSummary {
+            cpu_min: round4(if cpu_min.is_finite() { cpu_min } else { 0.0 }),
+            memory_min: round4(if mem_min.is_finite() { mem_min } else { 0.0 }),
+            cpu_at_peak: round4(cpu_peak),
+            memory_at_peak: round4(mem_peak),
+        },
+    })
+}

@@ -1,0 +1,407 @@
+//! Nodes: launch, boot, Ready; pods bound to them by the scheduler; each
+//! node's image cache; draining and removal.
+//!
+//! With a `cluster`, a new pod is Pending until the scheduler
+//! ([`super::scheduler`]) finds it a node; its start-up then begins there,
+//! and its image pull is skipped if the node already has the image (or ends
+//! with a pull already under way for it). Pending pods are retried, in
+//! creation order, whenever capacity may have appeared: a node turned Ready,
+//! a pod left, a new pod was created. A node being removed is cordoned, its
+//! pods are evicted (they drain, and their services replace them), and it is
+//! gone once empty. Nodes present at the start have been Ready for an hour.
+
+use super::cluster::Resources;
+use super::dist::Sampler;
+use super::lifecycle::Stage;
+use super::scheduler::{NodeView, PodToPlace, Scheduler, ZONE_LABEL};
+use super::world::{Event, World};
+use crate::engine::Scheduler as EventScheduler;
+use crate::engine::rng::SimRng;
+use crate::metrics::cluster::NodeRecord;
+use crate::scenario::ClusterSpec;
+use crate::units::Nanos;
+
+/// Where a node is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeStage {
+    /// Launched, booting.
+    Launching,
+    /// Schedulable.
+    Ready,
+    /// Cordoned, its pods being evicted.
+    Draining,
+    /// Terminated.
+    Gone,
+}
+
+/// One node.
+#[derive(Debug, Clone)]
+pub struct NodeState {
+    /// Its node group.
+    pub group: u32,
+    /// Where it is in its life.
+    pub stage: NodeStage,
+    /// When it was launched (0 for nodes present at the start).
+    pub launched_ns: Nanos,
+    /// Pods bound to it.
+    pub pods: Vec<u32>,
+    /// Images on the node: (service, when the pull ends or ended).
+    images: Vec<(u32, Nanos)>,
+}
+
+/// One node group's state.
+#[derive(Debug, Clone)]
+pub struct GroupState {
+    /// Nodes wanted.
+    pub target: u32,
+    /// Nodes not gone, in launch order.
+    pub live: Vec<u32>,
+    boot: Sampler,
+    rng: SimRng,
+}
+
+/// The cluster of one run.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    /// The spec.
+    pub spec: ClusterSpec,
+    /// Every node ever launched (index = node id).
+    pub nodes: Vec<NodeState>,
+    /// The scheduler's view of each node (parallel to `nodes`; gone nodes stay cordoned).
+    pub views: Vec<NodeView>,
+    /// Per node group.
+    pub groups: Vec<GroupState>,
+    /// kube-scheduler.
+    pub scheduler: Scheduler,
+    /// Pods waiting for a node, in creation order.
+    pub pending: Vec<u32>,
+}
+
+impl Cluster {
+    /// The cluster of `spec`; `rng(g)` gives node group g its boot-time stream.
+    pub fn new(spec: &ClusterSpec, mut rng: impl FnMut(usize) -> SimRng) -> Cluster {
+        let groups = spec
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(g, gs)| GroupState {
+                target: gs.initial,
+                live: Vec::new(),
+                boot: Sampler::new(&gs.boot),
+                rng: rng(g),
+            })
+            .collect();
+        let mut c = Cluster {
+            spec: spec.clone(),
+            nodes: Vec::new(),
+            views: Vec::new(),
+            groups,
+            scheduler: Scheduler::new(spec.scoring),
+            pending: Vec::new(),
+        };
+        for g in 0..spec.groups.len() {
+            for _ in 0..spec.groups[g].initial {
+                c.add_node(g as u32, 0, NodeStage::Ready);
+            }
+        }
+        c
+    }
+
+    /// Adds a node to group `g` in the zone where the group has fewest nodes.
+    fn add_node(&mut self, g: u32, now: Nanos, stage: NodeStage) -> u32 {
+        let spec = &self.spec.groups[g as usize];
+        let zone = spec
+            .zones
+            .iter()
+            .min_by_key(|z| {
+                self.groups[g as usize]
+                    .live
+                    .iter()
+                    .filter(|&&n| self.views[n as usize].labels.get(ZONE_LABEL) == Some(*z))
+                    .count()
+            })
+            .cloned()
+            .unwrap_or_default();
+        let mut labels = spec.labels.clone();
+        labels.insert(ZONE_LABEL.to_string(), zone);
+        labels.insert(
+            "node.kubernetes.io/instance-type".to_string(),
+            spec.instance.name.clone(),
+        );
+        labels.insert("capsim/node-group".to_string(), spec.name.clone());
+        let id = self.nodes.len() as u32;
+        self.views.push(NodeView {
+            labels,
+            taints: spec.taints.clone(),
+            allocatable: spec.allocatable,
+            requested: Resources::default(),
+            cordoned: stage != NodeStage::Ready,
+            apps: Default::default(),
+        });
+        self.nodes.push(NodeState {
+            group: g,
+            stage,
+            launched_ns: now,
+            pods: Vec::new(),
+            images: Vec::new(),
+        });
+        self.groups[g as usize].live.push(id);
+        id
+    }
+
+    /// Nodes of group `g` that are Ready and Launching.
+    pub fn group_counts(&self, g: usize) -> (u32, u32) {
+        let live = &self.groups[g].live;
+        let count = |s: NodeStage| {
+            live.iter()
+                .filter(|&&n| self.nodes[n as usize].stage == s)
+                .count() as u32
+        };
+        (count(NodeStage::Ready), count(NodeStage::Launching))
+    }
+
+    /// Requests of the pods and allocatable of the Ready nodes, summed.
+    pub fn usage(&self) -> (Resources, Resources) {
+        let mut requested = Resources::default();
+        let mut allocatable = Resources::default();
+        for (n, v) in self.nodes.iter().zip(&self.views) {
+            if n.stage == NodeStage::Ready {
+                requested = requested.plus(v.requested);
+                allocatable = allocatable.plus(v.allocatable);
+            }
+        }
+        (requested, allocatable)
+    }
+}
+
+impl World {
+    /// What pod `id` needs from the scheduler.
+    fn pod_to_place(&self, id: u32) -> PodToPlace {
+        let s = self.pods[id as usize].service as usize;
+        self.services[s].placement.clone()
+    }
+
+    /// Places pod `id`, present at the start, on a node at time 0 as if it
+    /// had run there for long (image cached); false if no node takes it.
+    pub(super) fn bind_initial(&mut self, id: u32) -> bool {
+        let want = self.pod_to_place(id);
+        let s = self.pods[id as usize].service;
+        let c = self.cluster.as_mut().expect("called with a cluster");
+        let Ok(node) = c.scheduler.place(&want, &c.views) else {
+            return false;
+        };
+        let view = &mut c.views[node];
+        view.requested = view.requested.plus(want.needs.requests);
+        *view.apps.entry(want.app.clone()).or_insert(0) += 1;
+        let n = &mut c.nodes[node];
+        n.pods.push(id);
+        n.images.push((s, 0));
+        self.lives[id as usize].node = Some(node as u32);
+        true
+    }
+
+    /// Records why pod `id` found no node, once per change of reason for its service.
+    fn note_unschedulable(&mut self, id: u32, reason: String, now: Nanos) {
+        let s = self.pods[id as usize].service;
+        let last = &mut self.services[s as usize].unschedulable;
+        if last.as_deref() != Some(reason.as_str()) {
+            *last = Some(reason.clone());
+            let desired = self.services[s as usize].desired;
+            self.events.push(crate::metrics::ScalingEvent {
+                at_ns: now,
+                service: s,
+                source: "scheduler",
+                from: desired,
+                to: desired,
+                reason: format!("FailedScheduling: {reason}"),
+                metrics: String::new(),
+            });
+        }
+    }
+
+    fn node_started(&mut self, id: u32, now: Nanos) {
+        let group = self.cluster.as_ref().expect("nodes imply a cluster").nodes[id as usize].group;
+        debug_assert_eq!(self.node_log.len(), id as usize);
+        self.node_log.push(NodeRecord {
+            group,
+            launched_ns: now,
+            stopped_ns: None,
+            interrupted: false,
+        });
+    }
+
+    fn node_stopped(&mut self, id: u32, now: Nanos) {
+        self.node_log[id as usize].stopped_ns = Some(now);
+    }
+
+    /// Launches a node of group `g` at `now`; it turns Ready after its boot time.
+    pub(super) fn launch_node(
+        &mut self,
+        g: u32,
+        now: Nanos,
+        sched: &mut EventScheduler<Event>,
+    ) -> u32 {
+        let c = self
+            .cluster
+            .as_mut()
+            .expect("nodes exist only with a cluster");
+        let id = c.add_node(g, now, NodeStage::Launching);
+        let group = &mut c.groups[g as usize];
+        let boot_ns = group.boot.sample(&mut group.rng);
+        sched.at(now.saturating_add(boot_ns), Event::NodeReady(id));
+        self.node_started(id, now);
+        id
+    }
+
+    /// Node `id` finished booting.
+    pub(super) fn node_ready(&mut self, id: u32, now: Nanos, sched: &mut EventScheduler<Event>) {
+        let Some(c) = self.cluster.as_mut() else {
+            return;
+        };
+        if c.nodes[id as usize].stage != NodeStage::Launching {
+            return;
+        }
+        c.nodes[id as usize].stage = NodeStage::Ready;
+        c.views[id as usize].cordoned = false;
+        self.schedule_pending(now, sched);
+    }
+
+    /// Tries to place every pending pod, in creation order.
+    pub(super) fn schedule_pending(&mut self, now: Nanos, sched: &mut EventScheduler<Event>) {
+        let Some(c) = self.cluster.as_ref() else {
+            return;
+        };
+        if c.pending.is_empty() {
+            return;
+        }
+        let pending = c.pending.clone();
+        let mut still = Vec::with_capacity(pending.len());
+        for pod in pending {
+            let want = self.pod_to_place(pod);
+            let c = self.cluster.as_mut().expect("checked above");
+            match c.scheduler.place(&want, &c.views) {
+                Ok(node) => self.bind(pod, node as u32, &want, now, sched),
+                Err(why) => {
+                    self.note_unschedulable(pod, why.to_string(), now);
+                    still.push(pod);
+                }
+            }
+        }
+        self.cluster.as_mut().expect("checked above").pending = still;
+    }
+
+    /// Binds pod `id` to `node` at `now`: its start-up begins there.
+    fn bind(
+        &mut self,
+        id: u32,
+        node: u32,
+        want: &PodToPlace,
+        now: Nanos,
+        sched: &mut EventScheduler<Event>,
+    ) {
+        let s = self.pods[id as usize].service;
+        let c = self.cluster.as_mut().expect("binding needs a cluster");
+        let view = &mut c.views[node as usize];
+        view.requested = view.requested.plus(want.needs.requests);
+        *view.apps.entry(want.app.clone()).or_insert(0) += 1;
+        let n = &mut c.nodes[node as usize];
+        n.pods.push(id);
+        let images = &mut n.images;
+        let svc = &mut self.services[s as usize];
+        let times = svc
+            .startup
+            .times_with_pull(now, &mut svc.life_rng, |start, pull_ns| {
+                match images.iter().find(|(img, _)| *img == s) {
+                    Some(&(_, ready)) => ready.max(start),
+                    None => {
+                        let ready = start.saturating_add(pull_ns);
+                        images.push((s, ready));
+                        ready
+                    }
+                }
+            });
+        let life = &mut self.lives[id as usize];
+        life.node = Some(node);
+        life.stage = Stage::Starting;
+        life.running = times.running_ns as i64;
+        life.ready = times.ready_ns as i64;
+        sched.at(times.ready_ns, Event::PodReady(id));
+    }
+
+    /// Frees pod `id`'s place on its node (it is gone).
+    pub(super) fn unbind(&mut self, id: u32, now: Nanos, sched: &mut EventScheduler<Event>) {
+        let Some(node) = self.lives[id as usize].node.take() else {
+            if let Some(c) = self.cluster.as_mut() {
+                c.pending.retain(|&p| p != id);
+            }
+            return;
+        };
+        let want = self.pod_to_place(id);
+        let c = self
+            .cluster
+            .as_mut()
+            .expect("a bound pod implies a cluster");
+        let view = &mut c.views[node as usize];
+        view.requested = view.requested.minus(want.needs.requests);
+        if let Some(count) = view.apps.get_mut(&want.app) {
+            *count -= 1;
+            if *count == 0 {
+                view.apps.remove(&want.app);
+            }
+        }
+        let n = &mut c.nodes[node as usize];
+        n.pods.retain(|&p| p != id);
+        if n.stage == NodeStage::Draining && n.pods.is_empty() {
+            self.node_gone(node, now);
+        }
+        self.schedule_pending(now, sched);
+    }
+
+    /// Cordons node `id` and evicts its pods; it is gone once they are.
+    pub(super) fn remove_node(&mut self, id: u32, now: Nanos, sched: &mut EventScheduler<Event>) {
+        let c = self
+            .cluster
+            .as_mut()
+            .expect("nodes exist only with a cluster");
+        let n = &mut c.nodes[id as usize];
+        if matches!(n.stage, NodeStage::Draining | NodeStage::Gone) {
+            return;
+        }
+        n.stage = NodeStage::Draining;
+        c.views[id as usize].cordoned = true;
+        let pods = n.pods.clone();
+        if pods.is_empty() {
+            self.node_gone(id, now);
+            return;
+        }
+        let mut services: Vec<u32> = Vec::new();
+        for pod in pods {
+            let s = self.pods[pod as usize].service;
+            if !services.contains(&s) {
+                services.push(s);
+            }
+            self.delete_pod(pod, now, sched);
+        }
+        // Their ReplicaSets replace the evicted pods.
+        for s in services {
+            let desired = self.services[s as usize].desired;
+            self.scale_to(s, desired, now, sched);
+        }
+    }
+
+    /// Node `id` is terminated.
+    fn node_gone(&mut self, id: u32, now: Nanos) {
+        let c = self
+            .cluster
+            .as_mut()
+            .expect("nodes exist only with a cluster");
+        let n = &mut c.nodes[id as usize];
+        if n.stage == NodeStage::Gone {
+            return;
+        }
+        n.stage = NodeStage::Gone;
+        c.views[id as usize].cordoned = true;
+        c.groups[n.group as usize].live.retain(|&x| x != id);
+        self.node_stopped(id, now);
+    }
+}
