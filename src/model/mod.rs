@@ -4,11 +4,13 @@
 //! to the recorder ([`crate::metrics`]): no files, no wall clock, no global
 //! random state. [`simulate`] runs one replication of one profile.
 
+pub mod allocatable;
 pub mod arrivals;
 pub mod asg;
 pub mod balancer;
 pub mod cluster;
 mod control;
+pub mod cost;
 pub mod dist;
 mod flow;
 pub mod hpa;
@@ -16,6 +18,7 @@ pub mod lifecycle;
 pub mod pipeline;
 pub mod pod;
 mod replicas;
+pub mod spot;
 pub mod traffic;
 mod world;
 
