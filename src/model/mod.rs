@@ -10,6 +10,7 @@ pub mod asg;
 pub mod balancer;
 pub mod cluster;
 mod control;
+pub mod cost;
 pub mod dist;
 mod flow;
 pub mod hpa;

@@ -20,10 +20,7 @@ use crate::scenario::spec::{
 };
 use serde_saphyr::Spanned;
 
-/// Spot discount off on-demand when none is given.
-pub const DEFAULT_SPOT_DISCOUNT: f64 = 0.65;
-/// EKS control plane, standard support (reference §Summary).
-pub const EKS_CONTROL_PLANE_USD_PER_HOUR: f64 = 0.10;
+use crate::model::cost::{DEFAULT_SPOT_DISCOUNT, EKS_CONTROL_PLANE_USD_PER_HOUR};
 
 /// Checks `cluster:`.
 pub(super) fn cluster(ctx: &Ctx, raw: &Spanned<RawCluster>) -> Result<ClusterSpec, InputError> {
@@ -276,17 +273,9 @@ fn boot_dist(d: WorkDist) -> WorkDist {
     d
 }
 
-/// An interruption rate per node-hour: an Advisor band (`"5-10%"` a month) or `"0.002/h"`.
+/// An interruption rate per node-hour: an Advisor band (`"5-10%"` a month), a monthly share or `"0.002/h"`.
 fn interruption_rate(text: &str) -> Result<f64, String> {
-    if let Some(rate) = text.strip_suffix("/h") {
-        return match rate.trim().parse::<f64>() {
-            Ok(r) if r.is_finite() && r >= 0.0 => Ok(r),
-            _ => Err(format!(
-                "expected a rate such as 0.002/h, found \"{text}\"\nhint: interruptions per node-hour, or an Advisor band such as \"5-10%\""
-            )),
-        };
-    }
-    crate::model::spot::band_rate_per_hour(text)
+    crate::model::spot::parse_interruption_rate(text).map(|r| r.lambda_per_hour())
 }
 
 fn effect(ctx: &Ctx, path: &str, raw: &Spanned<String>) -> Result<TaintEffect, InputError> {
