@@ -12,6 +12,7 @@ mod control;
 pub mod dist;
 mod flow;
 pub mod hpa;
+pub mod karpenter;
 pub mod lifecycle;
 pub mod pipeline;
 pub mod pod;
