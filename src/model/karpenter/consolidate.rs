@@ -108,8 +108,8 @@ pub fn consolidate(
         .then_some(p)
     };
     let mut out = Consolidation::default();
-    for i in 0..nodes.len() {
-        if let Some(p) = consolidatable(i).filter(|_| nodes[i].pods.is_empty())
+    for (i, node) in nodes.iter().enumerate() {
+        if let Some(p) = consolidatable(i).filter(|_| node.pods.is_empty())
             && budget[p][0] > 0
         {
             budget[p][0] -= 1;
@@ -118,7 +118,7 @@ pub fn consolidate(
                 replacement: None,
                 reason: DisruptionReason::Empty,
                 method: ConsolidationMethod::Emptiness,
-                savings_usd_per_hour: nodes[i].price_usd_per_hour,
+                savings_usd_per_hour: node.price_usd_per_hour,
             });
         }
     }

@@ -84,7 +84,7 @@ fn underutilized_node_is_replaced_by_a_cheaper_one() {
     // (1930 m, 6903 MiB) holds it for $0.096 < $0.192 → replace, saving $0.096/h.
     let p = pool("p", &["m5.large", "m5.xlarge"], &[OnDemand], &["a"]);
     let n = node(&p, "m5.xlarge", OnDemand, vec![pod(1000, 2)]);
-    let c = run(&[n], &[p.clone()], 0);
+    let c = run(&[n], std::slice::from_ref(&p), 0);
     let d = &c.disruptions[0];
     let r = d.replacement.as_ref().unwrap();
     assert_eq!(
@@ -109,7 +109,11 @@ fn multi_node_merges_two_nodes_into_one_cheaper_node() {
         node(&p, "m5.large", OnDemand, vec![pod(1000, 2)]),
         node(&p, "m5.large", OnDemand, vec![pod(1000, 2)]),
     ];
-    assert!(run(&nodes, &[p.clone()], 0).disruptions.is_empty());
+    assert!(
+        run(&nodes, std::slice::from_ref(&p), 0)
+            .disruptions
+            .is_empty()
+    );
     p.spec.budgets[0].nodes = BudgetNodes::Percent(100);
     let c = run(&nodes, &[p], 0);
     let d = &c.disruptions[0];
@@ -146,19 +150,22 @@ fn budget_caps_disrupted_nodes() {
     // 25 empty nodes, default budget 10 %: ceil(2.5) = 3 deleted this pass (§3.3).
     let p = pool("p", &["m5.large"], &[OnDemand], &["a"]);
     let mut nodes = vec![node(&p, "m5.large", OnDemand, vec![]); 25];
-    assert_eq!(deleted(&run(&nodes, &[p.clone()], 0)), vec![0, 1, 2]);
+    assert_eq!(
+        deleted(&run(&nodes, std::slice::from_ref(&p), 0)),
+        vec![0, 1, 2]
+    );
     // Underutilized too: 25 nodes with one 100 m pod each, 10 % → 3 candidates at most. The
     // longest valid prefix merges all 3 pods onto one of the other 22 nodes' free room, i.e. a
     // multi-node delete of exactly 3 nodes.
     let busy = vec![node(&p, "m5.large", OnDemand, vec![pod(100, 1)]); 25];
-    let c = run(&busy, &[p.clone()], 0);
+    let c = run(&busy, std::slice::from_ref(&p), 0);
     assert_eq!(deleted(&c), vec![0, 1, 2]);
     assert_eq!(c.disruptions[0].method, ConsolidationMethod::MultiNode);
     // One already deleting and one not ready: 3 − 1 − 1 = 1.
     nodes[0].deleting = true;
     nodes[1].ready = false;
     nodes[1].initialized = false;
-    assert_eq!(deleted(&run(&nodes, &[p.clone()], 0)), vec![2]);
+    assert_eq!(deleted(&run(&nodes, std::slice::from_ref(&p), 0)), vec![2]);
     // A count budget of 0 for Empty blocks emptiness.
     let mut strict = p;
     strict.spec.budgets.push(DisruptionBudget {
@@ -192,16 +199,22 @@ fn spot_to_spot_replacement_needs_the_gate_and_fifteen_types() {
     let n = node(&p, "c5.xlarge", Spot, vec![pod(1000, 2)]);
     // Gate off (default): no spot→spot replace.
     assert!(
-        run(std::slice::from_ref(&n), &[p.clone()], 0)
+        run(std::slice::from_ref(&n), std::slice::from_ref(&p), 0)
             .disruptions
             .is_empty()
     );
     // Gate on: 7 < 15 cheaper types → still none.
     let on = ConsolidationOptions { spot_to_spot: true };
     assert!(
-        consolidate(&[n.clone()], &[p.clone()], &IceCache::default(), 0, &on)
-            .disruptions
-            .is_empty()
+        consolidate(
+            std::slice::from_ref(&n),
+            std::slice::from_ref(&p),
+            &IceCache::default(),
+            0,
+            &on
+        )
+        .disruptions
+        .is_empty()
     );
     // Deleting a spot node is allowed without the gate: a second node with room takes the pod.
     let big = node(&p, "m5.2xlarge", Spot, vec![pod(4000, 8); 1]);

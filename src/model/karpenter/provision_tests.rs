@@ -27,7 +27,13 @@ fn cheapest_fitting_type_for_three_small_pods() {
     // c5/c6i 0.17). All three go on one node.
     let p = pool("default", &all_types(), &[OnDemand], &["us-east-1a"]);
     let pods = vec![pod(1000, 2); 3];
-    let plan = provision(&pods, &[], &[p.clone()], &IceCache::default(), 0);
+    let plan = provision(
+        &pods,
+        &[],
+        std::slice::from_ref(&p),
+        &IceCache::default(),
+        0,
+    );
     let l = one(&plan);
     assert_eq!(
         (l.instance_type.as_str(), l.capacity, l.price_usd_per_hour),
@@ -42,7 +48,7 @@ fn cheapest_fitting_type_for_three_small_pods() {
     for p in &mut amd {
         p.node_selector.insert(LABEL_ARCH.into(), "amd64".into());
     }
-    let plan = provision(&amd, &[], &[p.clone()], &IceCache::default(), 0);
+    let plan = provision(&amd, &[], std::slice::from_ref(&p), &IceCache::default(), 0);
     assert_eq!(
         (
             one(&plan).instance_type.as_str(),
@@ -59,7 +65,13 @@ fn cheapest_fitting_type_for_three_small_pods() {
 fn spot_is_preferred_when_allowed() {
     // m5.large fits a 1 CPU pod; spot at the default 65 % off: 0.096 × 0.35 = 0.0336.
     let mut p = pool("p", &["m5.large", "m5.xlarge"], &[OnDemand, Spot], &["a"]);
-    let plan = provision(&[pod(1000, 2)], &[], &[p.clone()], &IceCache::default(), 0);
+    let plan = provision(
+        &[pod(1000, 2)],
+        &[],
+        std::slice::from_ref(&p),
+        &IceCache::default(),
+        0,
+    );
     let l = one(&plan);
     assert_eq!((l.instance_type.as_str(), l.capacity), ("m5.large", Spot));
     assert!((l.price_usd_per_hour - 0.0336).abs() < 1e-12);
@@ -73,7 +85,13 @@ fn spot_is_preferred_when_allowed() {
         .spot_pricing
         .per_type
         .insert("m5.xlarge".into(), SpotPrice::Explicit(0.30));
-    let plan = provision(&[pod(1000, 2)], &[], &[p.clone()], &IceCache::default(), 0);
+    let plan = provision(
+        &[pod(1000, 2)],
+        &[],
+        std::slice::from_ref(&p),
+        &IceCache::default(),
+        0,
+    );
     assert_eq!(
         (
             one(&plan).instance_type.as_str(),
@@ -98,14 +116,35 @@ fn ice_cache_excludes_an_offering_until_it_expires() {
     let mut ice = IceCache::default();
     ice.mark("m5.large", "a", Spot, 0);
     // Spot in zone a unavailable: spot in zone b.
-    let l = one(&provision(&pods, &[], &[p.clone()], &ice, 10 * S)).clone();
+    let l = one(&provision(
+        &pods,
+        &[],
+        std::slice::from_ref(&p),
+        &ice,
+        10 * S,
+    ))
+    .clone();
     assert_eq!((l.capacity, l.zone.as_str()), (Spot, "b"));
     // Spot unavailable everywhere: fall back to on-demand (first zone).
     ice.mark("m5.large", "b", Spot, 0);
-    let l = one(&provision(&pods, &[], &[p.clone()], &ice, 10 * S)).clone();
+    let l = one(&provision(
+        &pods,
+        &[],
+        std::slice::from_ref(&p),
+        &ice,
+        10 * S,
+    ))
+    .clone();
     assert_eq!((l.capacity, l.zone.as_str()), (OnDemand, "a"));
     // 3 minutes after the marks: spot in zone a again.
-    let l = one(&provision(&pods, &[], &[p.clone()], &ice, 180 * S)).clone();
+    let l = one(&provision(
+        &pods,
+        &[],
+        std::slice::from_ref(&p),
+        &ice,
+        180 * S,
+    ))
+    .clone();
     assert_eq!((l.capacity, l.zone.as_str()), (Spot, "a"));
     // Everything unavailable: the pod stays pending.
     ice.mark("m5.large", "a", OnDemand, 0);
@@ -235,4 +274,32 @@ fn selectors_taints_and_weights_pick_the_pool() {
         ("c5.xlarge", 3920)
     );
     assert_eq!(t.labels["workload"], "compute");
+}
+
+#[test]
+fn spot_interruption_replacement_avoids_the_interrupted_offering() {
+    use crate::model::karpenter::interruption::{
+        InterruptionAction, InterruptionEvent, handle_interruption,
+    };
+    // A spot m5.large in zone a gets the 2-minute warning at t = 50 s: cordon and drain, and
+    // (m5.large, a, spot) is unavailable until 230 s. Its pod, now Pending, is re-provisioned at
+    // once as spot m5.large in zone b (same price, next zone).
+    let p = pool("p", &["m5.large"], &[OnDemand, Spot], &["a", "b"]);
+    let mut doomed = node(&p, "m5.large", Spot, vec![pod(1000, 2)]);
+    let mut ice = IceCache::default();
+    let action = handle_interruption(
+        InterruptionEvent::SpotInterruptionWarning,
+        &doomed,
+        50 * S,
+        &mut ice,
+    );
+    assert_eq!(action, InterruptionAction::CordonAndDrain);
+    doomed.deleting = true;
+    let evicted = doomed.pods.clone();
+    let plan = provision(&evicted, &[doomed], std::slice::from_ref(&p), &ice, 51 * S);
+    let l = one(&plan);
+    assert_eq!(
+        (l.instance_type.as_str(), l.capacity, l.zone.as_str()),
+        ("m5.large", Spot, "b")
+    );
 }
