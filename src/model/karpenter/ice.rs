@@ -14,8 +14,9 @@ use crate::units::Nanos;
 pub struct IceCache {
     /// How long an entry lasts.
     ttl_ns: Nanos,
-    /// (instance type, zone, capacity type) → unavailable until (exclusive).
-    until_ns: BTreeMap<(String, String, CapacityType), Nanos>,
+    /// Instance type → (zone, capacity type) → unavailable until (exclusive).
+    /// Nested so that lookups borrow `&str` without allocating.
+    until_ns: BTreeMap<String, BTreeMap<(String, CapacityType), Nanos>>,
 }
 
 impl Default for IceCache {
@@ -38,7 +39,9 @@ impl IceCache {
         let until = now_ns + self.ttl_ns;
         let e = self
             .until_ns
-            .entry((instance_type.to_string(), zone.to_string(), cap))
+            .entry(instance_type.to_string())
+            .or_default()
+            .entry((zone.to_string(), cap))
             .or_insert(until);
         *e = (*e).max(until);
     }
@@ -51,19 +54,24 @@ impl IceCache {
         cap: CapacityType,
         now_ns: Nanos,
     ) -> bool {
-        self.until_ns
-            .get(&(instance_type.to_string(), zone.to_string(), cap))
-            .is_some_and(|&until| now_ns < until)
+        self.until_ns.get(instance_type).is_some_and(|zones| {
+            zones
+                .iter()
+                .any(|((z, c), &until)| z == zone && *c == cap && now_ns < until)
+        })
     }
 
     /// Drops entries expired at `now_ns`.
     pub fn purge(&mut self, now_ns: Nanos) {
-        self.until_ns.retain(|_, until| now_ns < *until);
+        for zones in self.until_ns.values_mut() {
+            zones.retain(|_, until| now_ns < *until);
+        }
+        self.until_ns.retain(|_, zones| !zones.is_empty());
     }
 
     /// Number of entries held (expired ones included until [`IceCache::purge`]).
     pub fn len(&self) -> usize {
-        self.until_ns.len()
+        self.until_ns.values().map(BTreeMap::len).sum()
     }
 
     /// Whether no entry is held.

@@ -267,8 +267,7 @@ fn extend(
     next.types
         .iter()
         .any(|&t| {
-            pool.types[t].allocatable.fits(requests)
-                && !offerings_of(pool, &next, t, ice, now_ns).is_empty()
+            pool.types[t].allocatable.fits(requests) && has_offering(pool, &next, t, ice, now_ns)
         })
         .then_some(next)
 }
@@ -300,6 +299,17 @@ fn restrict(claim: &Claim, pod: &PodNeeds, pool: &NodePool) -> Option<Claim> {
         }
     }
     (!next.types.is_empty() && !next.zones.is_empty() && !next.caps.is_empty()).then_some(next)
+}
+
+/// Whether type `t` has an available offering within `claim`'s zones and capacity types.
+fn has_offering(pool: &NodePool, claim: &Claim, t: usize, ice: &IceCache, now_ns: Nanos) -> bool {
+    let name = pool.types[t].it.name;
+    claim.caps.iter().any(|&cap| {
+        claim
+            .zones
+            .iter()
+            .any(|&z| !ice.is_unavailable(name, &pool.spec.zones[z], cap, now_ns))
+    })
 }
 
 /// Available offerings of type `t` within `claim`'s zones and capacity types.
