@@ -14,6 +14,7 @@ pub mod cost;
 pub mod dist;
 mod flow;
 pub mod hpa;
+pub mod karpenter;
 pub mod lifecycle;
 pub mod nodes;
 pub mod pipeline;

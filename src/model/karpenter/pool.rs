@@ -1,0 +1,358 @@
+//! NodePools: what a pool may launch ([`NodePoolSpec`]), resolved against the
+//! instance catalog into [`NodePool`] with each type's capacity, allocatable
+//! and per-capacity-type price.
+
+use std::collections::BTreeMap;
+
+use super::budget::DisruptionBudget;
+use super::{
+    KarpenterError, LABEL_ARCH, LABEL_CAPACITY_TYPE, LABEL_INSTANCE_TYPE, LABEL_NODEPOOL,
+    LABEL_ZONE,
+};
+use crate::model::cluster::{CapacityType, Resources, Taint};
+use crate::scenario::catalog::{self, Arch, InstanceType};
+use crate::units::Nanos;
+
+/// Default spot discount off on-demand: 65 % ("about 60–70 %" for current general-purpose types, reference summary and §4).
+pub const DEFAULT_SPOT_DISCOUNT: f64 = 0.65;
+
+/// Bytes in one MiB.
+const MIB: i64 = 1 << 20;
+
+/// Which nodes consolidation may remove (`spec.disruption.consolidationPolicy`, §3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConsolidationPolicy {
+    /// Only nodes without (non-daemonset) pods.
+    WhenEmpty,
+    /// Empty nodes, and nodes that can be deleted or replaced more cheaply (Karpenter's default).
+    #[default]
+    WhenEmptyOrUnderutilized,
+}
+
+/// Caps on the summed capacity of a pool's nodes (`spec.limits`); `None` = unlimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PoolLimits {
+    /// CPU, millicores of instance capacity.
+    pub cpu_milli: Option<i64>,
+    /// Memory, bytes of instance capacity.
+    pub memory_bytes: Option<i64>,
+}
+
+/// How a type's spot price is set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SpotPrice {
+    /// A fraction off the on-demand price (0.65 = 65 % off).
+    Discount(f64),
+    /// An explicit price, US dollars per hour.
+    Explicit(f64),
+}
+
+/// Spot prices of a pool's types: a default rule and per-type overrides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpotPricing {
+    /// Rule for types without an override.
+    pub default: SpotPrice,
+    /// Overrides by instance-type name.
+    pub per_type: BTreeMap<String, SpotPrice>,
+}
+
+impl Default for SpotPricing {
+    fn default() -> Self {
+        SpotPricing {
+            default: SpotPrice::Discount(DEFAULT_SPOT_DISCOUNT),
+            per_type: BTreeMap::new(),
+        }
+    }
+}
+
+impl SpotPricing {
+    /// Spot price of `it`, US dollars per hour.
+    pub fn usd_per_hour(&self, it: &InstanceType) -> f64 {
+        match self.per_type.get(it.name).unwrap_or(&self.default) {
+            SpotPrice::Discount(d) => it.on_demand_usd_per_hour * (1.0 - d),
+            SpotPrice::Explicit(usd) => *usd,
+        }
+    }
+}
+
+/// A Karpenter NodePool as the scenario describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodePoolSpec {
+    /// Name (also the `karpenter.sh/nodepool` label).
+    pub name: String,
+    /// `spec.weight`: pools with higher weight are tried first.
+    pub weight: i32,
+    /// Allowed instance types, by catalog name.
+    pub instance_types: Vec<String>,
+    /// Allowed capacity types; Karpenter prefers reserved, then spot, then on-demand (§3.1).
+    pub capacity_types: Vec<CapacityType>,
+    /// Allowed zones, in preference order.
+    pub zones: Vec<String>,
+    /// Labels put on every node.
+    pub labels: BTreeMap<String, String>,
+    /// Taints put on every node.
+    pub taints: Vec<Taint>,
+    /// Capacity limits.
+    pub limits: PoolLimits,
+    /// Consolidation policy.
+    pub consolidation_policy: ConsolidationPolicy,
+    /// `consolidateAfter`; `None` = `Never` (consolidation off).
+    pub consolidate_after_ns: Option<Nanos>,
+    /// Disruption budgets; the most restrictive applicable one wins.
+    pub budgets: Vec<DisruptionBudget>,
+    /// Spot prices.
+    pub spot_pricing: SpotPricing,
+    /// Reserved capacity's discount off on-demand (0.4 = 40 % off).
+    pub reserved_discount: f64,
+}
+
+impl NodePoolSpec {
+    /// A pool with Karpenter's defaults (§3.2): on-demand only, weight 0, no
+    /// labels, taints or limits, `WhenEmptyOrUnderutilized`, `consolidateAfter: 0s`,
+    /// one budget `nodes: "10%"`, spot at [`DEFAULT_SPOT_DISCOUNT`].
+    pub fn new(name: &str, instance_types: &[&str], zones: &[&str]) -> NodePoolSpec {
+        NodePoolSpec {
+            name: name.to_string(),
+            weight: 0,
+            instance_types: instance_types.iter().map(|s| s.to_string()).collect(),
+            capacity_types: vec![CapacityType::OnDemand],
+            zones: zones.iter().map(|s| s.to_string()).collect(),
+            labels: BTreeMap::new(),
+            taints: Vec::new(),
+            limits: PoolLimits::default(),
+            consolidation_policy: ConsolidationPolicy::default(),
+            consolidate_after_ns: Some(0),
+            budgets: vec![DisruptionBudget::default()],
+            spot_pricing: SpotPricing::default(),
+            reserved_discount: 0.0,
+        }
+    }
+}
+
+/// One instance type of a pool, with what the scheduler counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolType {
+    /// The catalog entry.
+    pub it: InstanceType,
+    /// Instance capacity (counts against limits).
+    pub capacity: Resources,
+    /// What pods can request.
+    pub allocatable: Resources,
+}
+
+/// A NodePool resolved against the catalog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodePool {
+    /// The spec.
+    pub spec: NodePoolSpec,
+    /// Allowed types, in the spec's order.
+    pub types: Vec<PoolType>,
+}
+
+impl NodePool {
+    /// Resolves `spec` with `lookup` for instance types and `allocatable` for what pods can request.
+    pub fn resolve(
+        spec: NodePoolSpec,
+        lookup: impl Fn(&str) -> Option<InstanceType>,
+        allocatable: impl Fn(&InstanceType) -> Resources,
+    ) -> Result<NodePool, KarpenterError> {
+        let empty = |what| KarpenterError::Empty {
+            pool: spec.name.clone(),
+            what,
+        };
+        if spec.instance_types.is_empty() {
+            return Err(empty("instance types"));
+        }
+        if spec.capacity_types.is_empty() {
+            return Err(empty("capacity types"));
+        }
+        if spec.zones.is_empty() {
+            return Err(empty("zones"));
+        }
+        let mut types = Vec::with_capacity(spec.instance_types.len());
+        for name in &spec.instance_types {
+            let it = lookup(name).ok_or_else(|| KarpenterError::UnknownInstanceType {
+                pool: spec.name.clone(),
+                name: name.clone(),
+            })?;
+            types.push(PoolType {
+                capacity: capacity(&it),
+                allocatable: allocatable(&it),
+                it,
+            });
+        }
+        Ok(NodePool { spec, types })
+    }
+
+    /// Resolves `spec` against the built-in catalog with [`karpenter_allocatable`].
+    pub fn from_catalog(spec: NodePoolSpec) -> Result<NodePool, KarpenterError> {
+        NodePool::resolve(spec, |n| catalog::lookup(n).copied(), karpenter_allocatable)
+    }
+
+    /// Price of type `ty` (index into [`NodePool::types`]) bought as `cap`, US dollars per hour.
+    pub fn price_usd_per_hour(&self, ty: usize, cap: CapacityType) -> f64 {
+        let it = &self.types[ty].it;
+        match cap {
+            CapacityType::OnDemand => it.on_demand_usd_per_hour,
+            CapacityType::Spot => self.spec.spot_pricing.usd_per_hour(it),
+            CapacityType::Reserved => {
+                it.on_demand_usd_per_hour * (1.0 - self.spec.reserved_discount)
+            }
+        }
+    }
+
+    /// Labels of a node of type `ty` bought as `cap` in `zone`: the pool's
+    /// labels plus the well-known zone, instance-type, arch, capacity-type and nodepool labels.
+    pub fn node_labels(
+        &self,
+        ty: usize,
+        cap: CapacityType,
+        zone: &str,
+    ) -> BTreeMap<String, String> {
+        let mut labels = self.spec.labels.clone();
+        let it = &self.types[ty].it;
+        labels.insert(LABEL_ZONE.into(), zone.into());
+        labels.insert(LABEL_INSTANCE_TYPE.into(), it.name.into());
+        labels.insert(LABEL_ARCH.into(), arch_label(it.arch).into());
+        labels.insert(LABEL_CAPACITY_TYPE.into(), capacity_label(cap).into());
+        labels.insert(LABEL_NODEPOOL.into(), self.spec.name.clone());
+        labels
+    }
+}
+
+/// Karpenter's label value for a capacity type.
+pub fn capacity_label(cap: CapacityType) -> &'static str {
+    match cap {
+        CapacityType::OnDemand => "on-demand",
+        CapacityType::Spot => "spot",
+        CapacityType::Reserved => "reserved",
+    }
+}
+
+/// Kubernetes' label value for an architecture.
+pub fn arch_label(arch: Arch) -> &'static str {
+    match arch {
+        Arch::X86_64 => "amd64",
+        Arch::Arm64 => "arm64",
+    }
+}
+
+/// Karpenter's preference among capacity types: lower is preferred (reserved > spot > on-demand, §3.1).
+pub fn capacity_rank(cap: CapacityType) -> u8 {
+    match cap {
+        CapacityType::Reserved => 0,
+        CapacityType::Spot => 1,
+        CapacityType::OnDemand => 2,
+    }
+}
+
+/// Instance capacity: all vCPUs, nominal memory, max pods.
+pub fn capacity(it: &InstanceType) -> Resources {
+    Resources {
+        cpu_milli: i64::from(it.vcpus) * 1000,
+        memory_bytes: it.memory_bytes as i64,
+        pods: i64::from(it.max_pods),
+    }
+}
+
+/// Allocatable as Karpenter estimates it on EKS (§5.2, no daemonsets):
+///
+/// * CPU: capacity minus kube-reserved (6 % of the first core, 1 % of the
+///   second, 0.5 % of cores 3–4, 0.25 % of each further core);
+/// * memory: (nominal − 64 MiB on Graviton) × (1 − 7.5 % VM overhead) −
+///   kube-reserved (`11 × maxPods + 255` MiB) − 100 MiB eviction threshold;
+/// * pods: max pods.
+///
+/// Reproduces the reference's table (m5.xlarge 3920 m / ~14162 MiB, c6g.xlarge ~6525 MiB).
+pub fn karpenter_allocatable(it: &InstanceType) -> Resources {
+    let cores = i64::from(it.vcpus);
+    // Thousandths of a core per core, by band: kube-reserved CPU in millicores ×1000.
+    let reserved_micro: i64 = (0..cores)
+        .map(|c| match c {
+            0 => 60_000,
+            1 => 10_000,
+            2 | 3 => 5_000,
+            _ => 2_500,
+        })
+        .sum();
+    let reserved_cpu_milli = reserved_micro / 1000;
+    let cma = if it.arch == Arch::Arm64 { 64 * MIB } else { 0 };
+    let visible = (it.memory_bytes as i64 - cma) * 925 / 1000;
+    let kube_reserved = (11 * i64::from(it.max_pods) + 255) * MIB;
+    Resources {
+        cpu_milli: cores * 1000 - reserved_cpu_milli,
+        memory_bytes: visible - kube_reserved - 100 * MIB,
+        pods: i64::from(it.max_pods),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alloc(name: &str) -> Resources {
+        karpenter_allocatable(catalog::lookup(name).unwrap())
+    }
+
+    #[test]
+    fn allocatable_matches_the_reference_table() {
+        // §5.2 table: CPU in millicores, memory in MiB (rounded down here).
+        let rows = [
+            ("t3.medium", 1930, 3246),
+            ("m5.large", 1930, 6903),
+            ("m5.xlarge", 3920, 14162),
+            ("m7i.xlarge", 3920, 14162),
+            ("m5.2xlarge", 7910, 29317),
+            ("c5.xlarge", 3920, 6584),
+            ("c5.2xlarge", 7910, 14162),
+            ("r5.xlarge", 3920, 29317),
+            ("m6g.xlarge", 3920, 14103),
+            ("c6g.xlarge", 3920, 6525),
+        ];
+        for (name, cpu, mib) in rows {
+            let a = alloc(name);
+            assert_eq!(a.cpu_milli, cpu, "{name}");
+            assert_eq!(a.memory_bytes / MIB, mib, "{name}");
+        }
+        assert_eq!(alloc("m5.large").pods, 29);
+    }
+
+    #[test]
+    fn prices_per_capacity_type() {
+        let mut spec = NodePoolSpec::new("p", &["m5.xlarge", "c5.xlarge"], &["a"]);
+        spec.spot_pricing
+            .per_type
+            .insert("c5.xlarge".into(), SpotPrice::Explicit(0.05));
+        spec.reserved_discount = 0.25;
+        let pool = NodePool::from_catalog(spec).unwrap();
+        // 0.192 × (1 − 0.65) = 0.0672; reserved 0.192 × 0.75 = 0.144.
+        assert!((pool.price_usd_per_hour(0, CapacityType::Spot) - 0.0672).abs() < 1e-12);
+        assert!((pool.price_usd_per_hour(0, CapacityType::Reserved) - 0.144).abs() < 1e-12);
+        assert_eq!(pool.price_usd_per_hour(0, CapacityType::OnDemand), 0.192);
+        assert_eq!(pool.price_usd_per_hour(1, CapacityType::Spot), 0.05);
+    }
+
+    #[test]
+    fn unknown_types_and_empty_lists_are_errors() {
+        let spec = NodePoolSpec::new("p", &["m5.xlarg"], &["a"]);
+        assert!(matches!(
+            NodePool::from_catalog(spec),
+            Err(KarpenterError::UnknownInstanceType { .. })
+        ));
+        let spec = NodePoolSpec::new("p", &["m5.xlarge"], &[]);
+        assert!(matches!(
+            NodePool::from_catalog(spec),
+            Err(KarpenterError::Empty { what: "zones", .. })
+        ));
+    }
+
+    #[test]
+    fn node_labels_include_well_known_keys() {
+        let pool = NodePool::from_catalog(NodePoolSpec::new("p", &["c6g.xlarge"], &["z"])).unwrap();
+        let l = pool.node_labels(0, CapacityType::Spot, "z");
+        assert_eq!(l[LABEL_ARCH], "arm64");
+        assert_eq!(l[LABEL_CAPACITY_TYPE], "spot");
+        assert_eq!(l[LABEL_ZONE], "z");
+        assert_eq!(l[LABEL_NODEPOOL], "p");
+    }
+}
