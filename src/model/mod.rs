@@ -7,6 +7,7 @@
 pub mod arrivals;
 pub mod asg;
 pub mod balancer;
+pub mod ca;
 pub mod cluster;
 mod control;
 pub mod dist;
