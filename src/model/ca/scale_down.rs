@@ -88,11 +88,16 @@ pub fn update_unneeded(
             extra[node_of[b]].push(&p.needs);
         }
     }
+    let group_above_min: BTreeMap<&str, bool> = snap
+        .groups
+        .iter()
+        .map(|g| (g.name(), g.target_size > g.min_size))
+        .collect();
     let above_min = |n: &NodeView| {
         n.group
             .as_deref()
-            .and_then(|g| snap.group(g))
-            .is_some_and(|(_, g)| g.target_size > g.min_size)
+            .and_then(|g| group_above_min.get(g).copied())
+            .unwrap_or(false)
     };
     let mut candidates: Vec<(Option<Nanos>, usize)> = snap
         .nodes
