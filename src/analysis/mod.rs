@@ -215,7 +215,10 @@ fn profile_summary(name: &str, runs: Vec<&RunResult>, scenario: &Scenario) -> Pr
                 .map(|r| {
                     r.scaling_events
                         .iter()
-                        .filter(|e| e.service == i as u32)
+                        .filter(|e| {
+                            e.target == runs[0].services[i].name
+                                && matches!(e.source, "hpa" | "asg")
+                        })
                         .count()
                 })
                 .sum::<usize>();

@@ -71,14 +71,14 @@ impl ReplicaStats {
     }
 }
 
-/// One scaling decision that changed a service's replicas.
+/// One scaling decision: a service's replicas or a node group's nodes changed (or a pod found no node).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScalingEvent {
     /// When.
     pub at_ns: Nanos,
-    /// Service index.
-    pub service: u32,
-    /// Which controller decided (`hpa`, `asg`).
+    /// What changed: a service's name, or a node group's.
+    pub target: String,
+    /// Which controller decided (`hpa`, `asg` for services; `scheduler`; `cluster-autoscaler` for node groups).
     pub source: &'static str,
     /// Replicas before.
     pub from: u32,

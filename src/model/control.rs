@@ -10,13 +10,14 @@
 //! ([`super::pipeline`]) has delivered.
 
 use super::asg::{AsgController, GroupObservation, InstanceSample};
+use super::ca::CaConfig;
 use super::hpa::{self, ControllerConfig, HpaSpec, HpaState, Observation, PodPhase, PodSample};
 use super::lifecycle::Stage;
 use super::pipeline::{Snapshot, gcd};
 use super::world::{Event, World};
 use crate::engine::Scheduler;
 use crate::metrics::ScalingEvent;
-use crate::scenario::{Autoscaler, PipelineSpec, Scenario};
+use crate::scenario::{Autoscaler, NodeAutoscalerSpec, PipelineSpec, Scenario};
 use crate::units::Nanos;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -31,6 +32,8 @@ pub struct Control {
     sync_ns: Nanos,
     /// Evaluation period of each service's Auto Scaling group (0 = none).
     asg_ns: Vec<Nanos>,
+    /// The cluster-autoscaler's scan interval (0 = none).
+    ca_ns: Nanos,
     pipeline: PipelineSpec,
     hpa: ControllerConfig,
 }
@@ -38,10 +41,17 @@ pub struct Control {
 impl Control {
     /// The control loops `scenario` needs, if any service autoscales.
     pub fn new(scenario: &Scenario) -> Option<Control> {
-        if scenario
-            .services
-            .iter()
-            .all(|s| matches!(s.autoscaler, Autoscaler::None))
+        let ca_ns = match scenario.cluster.as_ref().map(|c| &c.autoscaler) {
+            Some(NodeAutoscalerSpec::ClusterAutoscaler {
+                scan_interval_ns, ..
+            }) => scan_interval_ns.unwrap_or(CaConfig::default().scan_interval_ns),
+            _ => 0,
+        };
+        if ca_ns == 0
+            && scenario
+                .services
+                .iter()
+                .all(|s| matches!(s.autoscaler, Autoscaler::None))
         {
             return None;
         }
@@ -69,7 +79,8 @@ impl Control {
             .unwrap_or(0)
             + snapshot_ns;
         Some(Control {
-            tick_ns: gcd(snapshot_ns, sync_ns),
+            tick_ns: gcd(gcd(snapshot_ns, sync_ns), ca_ns),
+            ca_ns,
             snapshot_ns,
             keep_ns,
             sync_ns,
@@ -124,6 +135,9 @@ impl World {
             for s in 0..self.services.len() as u32 {
                 self.sync_hpa(s, now, &c, sched);
             }
+        }
+        if c.ca_ns > 0 && now.is_multiple_of(c.ca_ns) {
+            self.ca_loop(now, sched);
         }
         for (s, &period) in c.asg_ns.iter().enumerate() {
             if period > 0 && now > 0 && now.is_multiple_of(period) {
@@ -251,7 +265,7 @@ impl World {
         }
         self.events.push(ScalingEvent {
             at_ns: now,
-            service: s,
+            target: self.services[s as usize].name.clone(),
             source: "hpa",
             from,
             to,
@@ -316,7 +330,7 @@ impl World {
             / samples.len().max(1) as f64;
         self.events.push(ScalingEvent {
             at_ns: now,
-            service: s,
+            target: self.services[s as usize].name.clone(),
             source: "asg",
             from,
             to: action.desired,

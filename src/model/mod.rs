@@ -17,6 +17,7 @@ mod flow;
 pub mod hpa;
 pub mod karpenter;
 pub mod lifecycle;
+mod node_autoscaler;
 pub mod nodes;
 pub mod pipeline;
 pub mod pod;

@@ -182,13 +182,18 @@ impl World {
     }
 
     /// Places pod `id`, present at the start, on a node at time 0 as if it
-    /// had run there for long (image cached); false if no node takes it.
+    /// had run there for long (image cached); if no node takes it, records
+    /// why and returns false.
     pub(super) fn bind_initial(&mut self, id: u32) -> bool {
         let want = self.pod_to_place(id);
         let s = self.pods[id as usize].service;
         let c = self.cluster.as_mut().expect("called with a cluster");
-        let Ok(node) = c.scheduler.place(&want, &c.views) else {
-            return false;
+        let node = match c.scheduler.place(&want, &c.views) {
+            Ok(node) => node,
+            Err(why) => {
+                self.note_unschedulable(id, why.to_string(), 0);
+                return false;
+            }
         };
         let view = &mut c.views[node];
         view.requested = view.requested.plus(want.needs.requests);
@@ -209,7 +214,7 @@ impl World {
             let desired = self.services[s as usize].desired;
             self.events.push(crate::metrics::ScalingEvent {
                 at_ns: now,
-                service: s,
+                target: self.services[s as usize].name.clone(),
                 source: "scheduler",
                 from: desired,
                 to: desired,
@@ -387,6 +392,17 @@ impl World {
             let desired = self.services[s as usize].desired;
             self.scale_to(s, desired, now, sched);
         }
+    }
+
+    /// Cancels the launch of node `id` (a timed-out scale-up): it is terminated and its group shrinks.
+    pub(super) fn cancel_launch(&mut self, id: u32, now: Nanos) {
+        let c = self
+            .cluster
+            .as_mut()
+            .expect("nodes exist only with a cluster");
+        let g = c.nodes[id as usize].group as usize;
+        c.groups[g].target = c.groups[g].target.saturating_sub(1);
+        self.node_gone(id, now);
     }
 
     /// Node `id` is terminated.

@@ -12,6 +12,7 @@ use super::cluster::{PodNeeds, Resources};
 use super::control::{Control, Scaler};
 use super::dist::Sampler;
 use super::lifecycle::{Stage, Startup};
+use super::node_autoscaler::CaRuntime;
 use super::nodes::Cluster;
 use super::pipeline::History;
 use super::pod::{Pod, Usage};
@@ -159,6 +160,7 @@ pub struct World {
     pub(super) node_log: Vec<NodeRecord>,
     pub(super) cluster_series: Vec<ClusterRow>,
     pub(super) last_tick_ns: Nanos,
+    pub(super) ca: Option<CaRuntime>,
 }
 
 impl World {
@@ -249,6 +251,7 @@ impl World {
             node_log: Vec::new(),
             cluster_series: Vec::new(),
             last_tick_ns: 0,
+            ca: None,
         };
         if let Some(c) = &scenario.cluster {
             let groups = scenario.services.len();
@@ -264,6 +267,7 @@ impl World {
                 })
                 .collect();
             world.cluster = Some(cluster);
+            world.ca = CaRuntime::new(c, key(groups + c.groups.len(), stream::NODES));
         }
         for (i, s) in scenario.services.iter().enumerate() {
             for _ in 0..s.replicas {
