@@ -1,4 +1,4 @@
-//! The cluster's figures of one profile: nodes, node-hours, headroom.
+//! The cluster's figures of one profile: nodes, node-hours, headroom, cost.
 //!
 //! Node-hours count each node from launch to termination (or the end of the
 //! run), over the whole run as the bill does. The node counts and headroom
@@ -8,6 +8,8 @@
 //! requests, all services).
 
 use crate::metrics::RunResult;
+use crate::model::cluster::CapacityType;
+use crate::model::cost::usd_per_million_requests;
 use crate::report::cluster::headroom;
 use crate::units::Nanos;
 use serde::Serialize;
@@ -37,6 +39,21 @@ pub struct HeadroomSummary {
     pub memory_at_peak: f64,
 }
 
+/// What a profile costs, mean per replication (US dollars).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CostSummary {
+    /// Everything: nodes and the control plane.
+    pub total: f64,
+    /// The EKS control plane.
+    pub control_plane: f64,
+    /// Instances per node group.
+    pub by_group: BTreeMap<String, f64>,
+    /// Instances per capacity type (`on-demand`, `spot`, `reserved`).
+    pub by_capacity: BTreeMap<String, f64>,
+    /// Total ÷ millions of requests offered over the whole run.
+    pub per_million_requests: Option<f64>,
+}
+
 /// The cluster part of a profile's summary.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ClusterSummary {
@@ -44,6 +61,66 @@ pub struct ClusterSummary {
     pub nodes: NodesSummary,
     /// Resource headroom.
     pub headroom: HeadroomSummary,
+    /// The bill.
+    pub cost_usd: CostSummary,
+}
+
+/// The name of a capacity type in outputs.
+pub fn capacity_name(c: CapacityType) -> &'static str {
+    match c {
+        CapacityType::OnDemand => "on-demand",
+        CapacityType::Spot => "spot",
+        CapacityType::Reserved => "reserved",
+    }
+}
+
+/// Rounds US dollars to the cent's hundredth.
+fn usd(v: f64) -> f64 {
+    (v * 1e4).round() / 1e4
+}
+
+/// The mean bill of `runs`, charged up to `duration_ns`.
+fn cost(runs: &[&RunResult], duration_ns: Nanos) -> CostSummary {
+    let n = runs.len().max(1) as f64;
+    let mut out = CostSummary {
+        total: 0.0,
+        control_plane: 0.0,
+        by_group: BTreeMap::new(),
+        by_capacity: BTreeMap::new(),
+        per_million_requests: None,
+    };
+    let (mut total, mut requests) = (0.0, 0u64);
+    for run in runs {
+        let Some(c) = &run.cluster else { continue };
+        let b = c.bill().breakdown(duration_ns);
+        total += b.total_usd;
+        out.control_plane += b.control_plane_usd / n;
+        for g in &c.groups {
+            *out.by_group.entry(g.clone()).or_insert(0.0) +=
+                b.by_group_usd.get(g).copied().unwrap_or(0.0) / n;
+        }
+        for (cap, v) in &b.by_capacity_usd {
+            *out.by_capacity
+                .entry(capacity_name(*cap).to_string())
+                .or_insert(0.0) += v / n;
+        }
+        requests += run
+            .services
+            .iter()
+            .flat_map(|s| &s.series)
+            .map(|r| r.offered)
+            .sum::<u64>();
+    }
+    out.total = usd(total / n);
+    out.control_plane = usd(out.control_plane);
+    out.per_million_requests = usd_per_million_requests(total, requests).map(usd);
+    out.by_group = out.by_group.into_iter().map(|(k, v)| (k, usd(v))).collect();
+    out.by_capacity = out
+        .by_capacity
+        .into_iter()
+        .map(|(k, v)| (k, usd(v)))
+        .collect();
+    out
 }
 
 fn round4(v: f64) -> f64 {
@@ -116,5 +193,6 @@ pub fn summarize(
             cpu_at_peak: round4(cpu_peak),
             memory_at_peak: round4(mem_peak),
         },
+        cost_usd: cost(runs, duration_ns),
     })
 }

@@ -2,7 +2,8 @@
 //! pods, requested and allocatable resources, and each node's life (for
 //! billing).
 
-use crate::model::cluster::Resources;
+use crate::model::cluster::{CapacityType, Resources};
+use crate::model::cost::Bill;
 use crate::units::Nanos;
 
 /// One node's life.
@@ -16,6 +17,10 @@ pub struct NodeRecord {
     pub stopped_ns: Option<Nanos>,
     /// Terminated by a spot interruption (AWS's doing, not the user's).
     pub interrupted: bool,
+    /// How it was bought.
+    pub capacity: CapacityType,
+    /// Its price.
+    pub price_usd_per_hour: f64,
 }
 
 /// The cluster at the end of one interval.
@@ -44,4 +49,34 @@ pub struct ClusterResult {
     pub series: Vec<ClusterRow>,
     /// Every node's life, by node id.
     pub nodes: Vec<NodeRecord>,
+    /// The control plane's price.
+    pub control_plane_usd_per_hour: f64,
+    /// Spot interruption notices received.
+    pub spot_interruptions: u64,
+    /// Pods evicted by spot interruptions.
+    pub pods_evicted: u64,
+}
+
+impl ClusterResult {
+    /// The run's bill: every node from launch to termination, and the control plane.
+    pub fn bill(&self) -> Bill {
+        let mut bill = Bill::new(self.control_plane_usd_per_hour, 0);
+        let mut stops: Vec<(Nanos, u64, bool)> = Vec::new();
+        for (id, n) in self.nodes.iter().enumerate() {
+            bill.node_started(
+                id as u64,
+                &self.groups[n.group as usize],
+                n.capacity,
+                n.price_usd_per_hour,
+                n.launched_ns,
+            );
+            if let Some(t) = n.stopped_ns {
+                stops.push((t, id as u64, n.interrupted));
+            }
+        }
+        for (t, id, interrupted) in stops {
+            bill.node_stopped(id, t, interrupted);
+        }
+        bill
+    }
 }

@@ -207,8 +207,17 @@ impl World {
                 let c = self.cluster.as_mut().expect("checked");
                 let from = c.groups[g].target;
                 c.groups[g].target = from + delta;
+                let mut failed = false;
                 for _ in 0..*delta {
-                    self.launch_node(g as u32, now, sched);
+                    failed |= self.launch_node(g as u32, now, sched).is_none();
+                }
+                if failed {
+                    // The ASG cannot launch (its zones are out): CA sees a failed scale-up.
+                    let mut ca = self.ca.take().expect("in a CA loop");
+                    ca.state.record_failed_scale_up(&ca.cfg, group, now);
+                    self.ca = Some(ca);
+                    let c = self.cluster.as_mut().expect("checked");
+                    c.groups[g].target = c.groups[g].live.len() as u32;
                 }
                 self.node_event_moved(
                     now,

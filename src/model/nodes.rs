@@ -47,6 +47,8 @@ pub struct NodeState {
     pub pods: Vec<u32>,
     /// Images on the node: (service, when the pull ends or ended).
     images: Vec<(u32, Nanos)>,
+    /// Its spot interruption notice came: AWS terminates it at the deadline, not before.
+    pub interrupting: bool,
 }
 
 /// One node group's state.
@@ -58,6 +60,8 @@ pub struct GroupState {
     pub live: Vec<u32>,
     boot: Sampler,
     rng: SimRng,
+    /// Draws spot interruption times.
+    pub spot_rng: SimRng,
 }
 
 /// The cluster of one run.
@@ -75,11 +79,13 @@ pub struct Cluster {
     pub scheduler: Scheduler,
     /// Pods waiting for a node, in creation order.
     pub pending: Vec<u32>,
+    /// Zone outages: (zone, until).
+    pub outages: Vec<(String, Nanos)>,
 }
 
 impl Cluster {
-    /// The cluster of `spec`; `rng(g)` gives node group g its boot-time stream.
-    pub fn new(spec: &ClusterSpec, mut rng: impl FnMut(usize) -> SimRng) -> Cluster {
+    /// The cluster of `spec`; `rng(g, k)` gives node group g its boot-time (k = 0) and spot (k = 1) streams.
+    pub fn new(spec: &ClusterSpec, mut rng: impl FnMut(usize, u64) -> SimRng) -> Cluster {
         let groups = spec
             .groups
             .iter()
@@ -88,7 +94,8 @@ impl Cluster {
                 target: gs.initial,
                 live: Vec::new(),
                 boot: Sampler::new(&gs.boot),
-                rng: rng(g),
+                rng: rng(g, 0),
+                spot_rng: rng(g, 1),
             })
             .collect();
         let mut c = Cluster {
@@ -98,6 +105,7 @@ impl Cluster {
             groups,
             scheduler: Scheduler::new(spec.scoring),
             pending: Vec::new(),
+            outages: Vec::new(),
         };
         for g in 0..spec.groups.len() {
             for _ in 0..spec.groups[g].initial {
@@ -108,11 +116,27 @@ impl Cluster {
     }
 
     /// Adds a node to group `g` in the zone where the group has fewest nodes.
+    /// Whether `zone` is out (a zone outage) at `now`.
+    pub fn zone_out(&self, zone: &str, now: Nanos) -> bool {
+        self.outages
+            .iter()
+            .any(|(z, until)| z == zone && now < *until)
+    }
+
+    /// Group `g` can launch somewhere at `now` (not every zone of it is out).
+    pub fn can_launch(&self, g: usize, now: Nanos) -> bool {
+        self.spec.groups[g]
+            .zones
+            .iter()
+            .any(|z| !self.zone_out(z, now))
+    }
+
     fn add_node(&mut self, g: u32, now: Nanos, stage: NodeStage) -> u32 {
         let spec = &self.spec.groups[g as usize];
         let zone = spec
             .zones
             .iter()
+            .filter(|z| !self.zone_out(z, now))
             .min_by_key(|z| {
                 self.groups[g as usize]
                     .live
@@ -144,9 +168,23 @@ impl Cluster {
             launched_ns: now,
             pods: Vec::new(),
             images: Vec::new(),
+            interrupting: false,
         });
         self.groups[g as usize].live.push(id);
         id
+    }
+
+    /// The billing record of a node of group `g` launched at `now`.
+    pub fn record(&self, g: u32, now: Nanos) -> NodeRecord {
+        let spec = &self.spec.groups[g as usize];
+        NodeRecord {
+            group: g,
+            launched_ns: now,
+            stopped_ns: None,
+            interrupted: false,
+            capacity: spec.capacity,
+            price_usd_per_hour: spec.price_usd_per_hour,
+        }
     }
 
     /// Nodes of group `g` that are Ready and Launching.
@@ -225,14 +263,10 @@ impl World {
     }
 
     fn node_started(&mut self, id: u32, now: Nanos) {
-        let group = self.cluster.as_ref().expect("nodes imply a cluster").nodes[id as usize].group;
+        let c = self.cluster.as_ref().expect("nodes imply a cluster");
+        let group = c.nodes[id as usize].group;
         debug_assert_eq!(self.node_log.len(), id as usize);
-        self.node_log.push(NodeRecord {
-            group,
-            launched_ns: now,
-            stopped_ns: None,
-            interrupted: false,
-        });
+        self.node_log.push(c.record(group, now));
     }
 
     fn node_stopped(&mut self, id: u32, now: Nanos) {
@@ -240,22 +274,27 @@ impl World {
     }
 
     /// Launches a node of group `g` at `now`; it turns Ready after its boot time.
+    /// `None` when every zone of the group is out.
     pub(super) fn launch_node(
         &mut self,
         g: u32,
         now: Nanos,
         sched: &mut EventScheduler<Event>,
-    ) -> u32 {
+    ) -> Option<u32> {
         let c = self
             .cluster
             .as_mut()
             .expect("nodes exist only with a cluster");
+        if !c.can_launch(g as usize, now) {
+            return None; // every zone of the group is out
+        }
         let id = c.add_node(g, now, NodeStage::Launching);
         let group = &mut c.groups[g as usize];
         let boot_ns = group.boot.sample(&mut group.rng);
         sched.at(now.saturating_add(boot_ns), Event::NodeReady(id));
         self.node_started(id, now);
-        id
+        self.arm_interruption(id, now, sched);
+        Some(id)
     }
 
     /// Node `id` finished booting.
@@ -356,7 +395,7 @@ impl World {
         }
         let n = &mut c.nodes[node as usize];
         n.pods.retain(|&p| p != id);
-        if n.stage == NodeStage::Draining && n.pods.is_empty() {
+        if n.stage == NodeStage::Draining && n.pods.is_empty() && !n.interrupting {
             self.node_gone(node, now);
         }
         self.schedule_pending(now, sched);
@@ -376,7 +415,9 @@ impl World {
         c.views[id as usize].cordoned = true;
         let pods = n.pods.clone();
         if pods.is_empty() {
-            self.node_gone(id, now);
+            if !n.interrupting {
+                self.node_gone(id, now);
+            }
             return;
         }
         let mut services: Vec<u32> = Vec::new();
@@ -406,7 +447,7 @@ impl World {
     }
 
     /// Node `id` is terminated.
-    fn node_gone(&mut self, id: u32, now: Nanos) {
+    pub(super) fn node_gone(&mut self, id: u32, now: Nanos) {
         let c = self
             .cluster
             .as_mut()

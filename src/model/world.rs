@@ -22,7 +22,7 @@ use crate::engine::rng::{SimRng, StreamKey};
 use crate::engine::{Model, Scheduler};
 use crate::metrics::cluster::{ClusterResult, ClusterRow, NodeRecord};
 use crate::metrics::{ReplicaStats, ScalingEvent, ServiceRecorder, ServiceResult};
-use crate::scenario::{MemoryUsageSpec, Platform, Scenario};
+use crate::scenario::{EventSpec, MemoryUsageSpec, Platform, Scenario};
 use crate::units::{NANOS_PER_SEC, Nanos, nanos_to_secs};
 
 /// Events of the world.
@@ -51,6 +51,12 @@ pub enum Event {
     Control,
     /// Node `.0` finished booting.
     NodeReady(u32),
+    /// Spot node `.0` gets its two-minute interruption notice.
+    SpotNotice(u32),
+    /// AWS terminates interrupted node `.0`.
+    NodeReclaimed(u32),
+    /// Scheduled event `.0` (a fault) happens.
+    Fault(u32),
 }
 
 /// Purposes of random streams within a service (stream id = service · 256 + purpose).
@@ -59,7 +65,7 @@ pub(super) mod stream {
     pub const WORK: u64 = 1;
     pub const BALANCER: u64 = 2;
     pub const LIFECYCLE: u64 = 3;
-    /// Node boot times (stream of "service" index services + group).
+    /// Node boot times (stream of "service" index services + group); + 1: spot interruptions.
     pub const NODES: u64 = 4;
 }
 
@@ -161,6 +167,9 @@ pub struct World {
     pub(super) cluster_series: Vec<ClusterRow>,
     pub(super) last_tick_ns: Nanos,
     pub(super) ca: Option<CaRuntime>,
+    pub(super) spot_interruptions: u64,
+    pub(super) pods_evicted: u64,
+    pub(super) faults: Vec<EventSpec>,
 }
 
 impl World {
@@ -252,19 +261,17 @@ impl World {
             cluster_series: Vec::new(),
             last_tick_ns: 0,
             ca: None,
+            spot_interruptions: 0,
+            pods_evicted: 0,
+            faults: scenario.events.clone(),
         };
         if let Some(c) = &scenario.cluster {
             let groups = scenario.services.len();
-            let cluster = Cluster::new(c, |g| key(groups + g, stream::NODES));
+            let cluster = Cluster::new(c, |g, k| key(groups + g, stream::NODES + k));
             world.node_log = cluster
                 .nodes
                 .iter()
-                .map(|n| NodeRecord {
-                    group: n.group,
-                    launched_ns: 0,
-                    stopped_ns: None,
-                    interrupted: false,
-                })
+                .map(|n| cluster.record(n.group, 0))
                 .collect();
             world.cluster = Some(cluster);
             world.ca = CaRuntime::new(c, key(groups + c.groups.len(), stream::NODES));
@@ -306,6 +313,13 @@ impl World {
         if self.control.is_some() {
             sched.at(0, Event::Control);
         }
+        for (i, e) in self.faults.iter().enumerate() {
+            sched.at(e.at_ns, Event::Fault(i as u32));
+        }
+        let initial = self.cluster.as_ref().map_or(0, |c| c.nodes.len() as u32);
+        for id in 0..initial {
+            self.arm_interruption(id, 0, sched);
+        }
     }
 
     /// Ends the run at `now`: closes the last interval, classifies requests still open.
@@ -335,6 +349,9 @@ impl World {
             groups: c.spec.groups.iter().map(|g| g.name.clone()).collect(),
             series: self.cluster_series,
             nodes: self.node_log,
+            control_plane_usd_per_hour: c.spec.control_plane_usd_per_hour,
+            spot_interruptions: self.spot_interruptions,
+            pods_evicted: self.pods_evicted,
         });
         (results, self.events, cluster)
     }
@@ -385,6 +402,9 @@ impl Model for World {
             Event::PodReady(pod) => self.pod_ready(pod, sched.now()),
             Event::PodKill(pod) => self.kill_pod(pod, sched.now(), sched),
             Event::NodeReady(node) => self.node_ready(node, sched.now(), sched),
+            Event::SpotNotice(node) => self.spot_notice(node, sched.now(), sched),
+            Event::NodeReclaimed(node) => self.node_reclaimed(node, sched.now(), sched),
+            Event::Fault(i) => self.fault(i as usize, sched.now(), sched),
             Event::Control => self.control_tick(sched),
         }
     }

@@ -1,6 +1,6 @@
 //! `cluster.csv`: one row per profile, replication and interval — nodes per
 //! group (Ready and launching), pending pods, requested and allocatable
-//! resources, and the cluster's resource headroom.
+//! resources, the cluster's resource headroom, and the cumulative cost.
 
 use crate::metrics::RunResult;
 
@@ -31,6 +31,7 @@ pub fn cluster_csv(runs: &[RunResult], profile_names: &[&str]) -> Option<Vec<u8>
         "memory_allocatable_gib",
         "headroom_cpu",
         "headroom_memory",
+        "cost_usd",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -46,6 +47,7 @@ pub fn cluster_csv(runs: &[RunResult], profile_names: &[&str]) -> Option<Vec<u8>
             .get(run.profile as usize)
             .copied()
             .unwrap_or("?");
+        let bill = c.bill();
         for row in &c.series {
             let mut rec = vec![
                 profile.to_string(),
@@ -65,6 +67,7 @@ pub fn cluster_csv(runs: &[RunResult], profile_names: &[&str]) -> Option<Vec<u8>
                     "{:.4}",
                     headroom(row.requested.memory_bytes, row.allocatable.memory_bytes)
                 ),
+                format!("{:.4}", bill.total_usd(row.end_ns)),
             ];
             for &(ready, launching) in &row.nodes {
                 rec.push(ready.to_string());

@@ -92,6 +92,8 @@ pub struct RawScenario {
     pub metrics_pipeline: Option<RawPipeline>,
     #[serde(default)]
     pub cluster: Option<Spanned<super::raw_cluster::RawCluster>>,
+    #[serde(default)]
+    pub events: Option<Spanned<Vec<Spanned<super::raw_cluster::RawEvent>>>>,
     pub services: Spanned<Vec<Spanned<RawService>>>,
 }
 

@@ -36,6 +36,12 @@ pub(crate) const CLUSTER_SPANNED_FIELDS: &[&str] = &[
     "node_selector",
     "tolerations",
     "weight",
+    "events",
+    "at",
+    "group",
+    "fraction",
+    "zone",
+    "for",
 ];
 
 /// `cluster:` — the nodes pods run on.
@@ -254,4 +260,53 @@ pub struct RawZoneSpread {
     /// `DoNotSchedule` (default) or `ScheduleAnyway`.
     #[serde(default)]
     pub when_unsatisfiable: Option<Spanned<String>>,
+}
+
+/// One scheduled event under `events:`: `at` and exactly one kind.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    /// When: a time of day or an offset from the start.
+    pub at: Spanned<crate::units::Offset>,
+    /// EC2 reclaims a share of a spot group's nodes (two-minute notice).
+    #[serde(default)]
+    pub spot_reclaim: Option<RawSpotReclaim>,
+    /// Nodes of a group fail at once (no drain).
+    #[serde(default)]
+    pub node_failure: Option<RawNodeFailure>,
+    /// A zone is lost: its nodes fail, and nothing launches there until it ends.
+    #[serde(default)]
+    pub zone_outage: Option<RawZoneOutage>,
+}
+
+/// `spot_reclaim:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpotReclaim {
+    /// The node group.
+    pub group: Spanned<String>,
+    /// Share of its nodes (rounded up).
+    pub fraction: Spanned<Percent>,
+}
+
+/// `node_failure:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNodeFailure {
+    /// The node group.
+    pub group: Spanned<String>,
+    /// How many of its nodes (oldest first; default 1).
+    #[serde(default)]
+    pub count: Option<Count>,
+}
+
+/// `zone_outage:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawZoneOutage {
+    /// The zone (as node groups name it).
+    pub zone: Spanned<String>,
+    /// How long.
+    #[serde(rename = "for")]
+    pub duration: Spanned<Duration>,
 }

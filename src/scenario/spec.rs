@@ -34,6 +34,8 @@ pub struct Scenario {
     pub scaling: ScalingSpec,
     /// The nodes; `None` = pods are placed at once, with no node limits.
     pub cluster: Option<ClusterSpec>,
+    /// Scheduled events (faults), in time order.
+    pub events: Vec<EventSpec>,
     /// Things that are allowed but probably not meant; printed, never fatal.
     pub warnings: Vec<String>,
 }

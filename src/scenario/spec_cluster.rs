@@ -106,3 +106,38 @@ pub struct PlacementSpec {
     /// Zone spread of the service's pods.
     pub zone_spread: Option<ZoneSpread>,
 }
+
+/// What a scheduled event does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    /// EC2 reclaims this share of the group's Ready nodes (rounded up), with the two-minute notice.
+    SpotReclaim {
+        /// Node group index.
+        group: usize,
+        /// Share, 0–1.
+        fraction: f64,
+    },
+    /// This many of the group's nodes (oldest first) fail at once.
+    NodeFailure {
+        /// Node group index.
+        group: usize,
+        /// How many.
+        count: u32,
+    },
+    /// Every node in the zone fails; nothing launches there until the outage ends.
+    ZoneOutage {
+        /// The zone.
+        zone: String,
+        /// How long.
+        duration_ns: Nanos,
+    },
+}
+
+/// A scheduled event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventSpec {
+    /// When.
+    pub at_ns: Nanos,
+    /// What.
+    pub kind: EventKind,
+}

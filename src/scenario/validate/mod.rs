@@ -159,6 +159,7 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
         .as_ref()
         .map(|c| cluster::cluster(ctx, c))
         .transpose()?;
+    let events = cluster::events(ctx, raw.events.as_ref(), cluster.as_ref(), duration_ns)?;
     let mut services: Vec<ServiceSpec> = Vec::with_capacity(raw.services.value.len());
     for (i, s) in raw.services.value.into_iter().enumerate() {
         let at = s.value.name.referenced;
@@ -189,6 +190,7 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
         services,
         scaling,
         cluster,
+        events,
         warnings: std::mem::take(&mut ctx.warnings),
     })
 }

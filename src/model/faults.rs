@@ -1,0 +1,116 @@
+//! Scheduled faults (`events:`): a mass spot reclaim, node failures, a zone
+//! outage.
+//!
+//! A spot reclaim gives the chosen nodes (the oldest Ready ones, the share
+//! rounded up) their two-minute notice, as [`super::interruptions`] does for
+//! a single node. A failed node is gone at once: its pods die with it (their
+//! requests fail), their services replace them elsewhere, and its Auto
+//! Scaling group launches a replacement. A zone outage fails every node in
+//! the zone, and no node launches there until it ends; replacements go to
+//! the group's other zones.
+
+use super::nodes::NodeStage;
+use super::world::{Event, World};
+use crate::engine::Scheduler;
+use crate::metrics::ScalingEvent;
+use crate::scenario::EventKind;
+use crate::units::Nanos;
+
+impl World {
+    /// Scheduled event `i` happens at `now`.
+    pub(super) fn fault(&mut self, i: usize, now: Nanos, sched: &mut Scheduler<Event>) {
+        let kind = self.faults[i].kind.clone();
+        let Some(c) = self.cluster.as_mut() else {
+            return;
+        };
+        let (target, victims, reason) = match &kind {
+            EventKind::SpotReclaim { group, fraction } => {
+                let ready: Vec<u32> = c.groups[*group]
+                    .live
+                    .iter()
+                    .copied()
+                    .filter(|&n| {
+                        c.nodes[n as usize].stage == NodeStage::Ready
+                            && !c.nodes[n as usize].interrupting
+                    })
+                    .collect();
+                let k = ((ready.len() as f64 * fraction).ceil() as usize).min(ready.len());
+                (
+                    c.spec.groups[*group].name.clone(),
+                    ready[..k].to_vec(),
+                    format!("SpotReclaim: {k} of {} nodes", ready.len()),
+                )
+            }
+            EventKind::NodeFailure { group, count } => {
+                let live = &c.groups[*group].live;
+                let k = (*count as usize).min(live.len());
+                (
+                    c.spec.groups[*group].name.clone(),
+                    live[..k].to_vec(),
+                    format!("NodeFailure: {k} nodes"),
+                )
+            }
+            EventKind::ZoneOutage { zone, duration_ns } => {
+                c.outages
+                    .push((zone.clone(), now.saturating_add(*duration_ns)));
+                let lost: Vec<u32> = (0..c.nodes.len() as u32)
+                    .filter(|&n| {
+                        c.nodes[n as usize].stage != NodeStage::Gone
+                            && c.views[n as usize].labels.get(super::scheduler::ZONE_LABEL)
+                                == Some(zone)
+                    })
+                    .collect();
+                (
+                    format!("zone {zone}"),
+                    lost.clone(),
+                    format!(
+                        "ZoneOutage: {} nodes lost for {}",
+                        lost.len(),
+                        crate::units::format_duration(*duration_ns)
+                    ),
+                )
+            }
+        };
+        self.events.push(ScalingEvent {
+            at_ns: now,
+            target,
+            source: "fault",
+            from: 0,
+            to: 0,
+            reason,
+            metrics: String::new(),
+        });
+        match kind {
+            EventKind::SpotReclaim { .. } => {
+                for id in victims {
+                    self.spot_notice(id, now, sched);
+                }
+            }
+            EventKind::NodeFailure { .. } | EventKind::ZoneOutage { .. } => {
+                let mut groups: Vec<u32> = Vec::new();
+                for id in victims {
+                    let g = self.cluster.as_ref().expect("checked").nodes[id as usize].group;
+                    if !groups.contains(&g) {
+                        groups.push(g);
+                    }
+                    self.fail_node(id, now, sched);
+                }
+                for g in groups {
+                    self.replenish(g, now, sched);
+                }
+            }
+        }
+    }
+
+    /// Node `id` fails at `now`: its pods die with it and it is gone.
+    fn fail_node(&mut self, id: u32, now: Nanos, sched: &mut Scheduler<Event>) {
+        let pods = self.cluster.as_ref().expect("checked").nodes[id as usize]
+            .pods
+            .clone();
+        self.remove_node(id, now, sched);
+        for pod in pods {
+            self.kill_pod(pod, now, sched);
+        }
+        self.node_gone(id, now);
+    }
+}
