@@ -21,6 +21,8 @@ pub struct NodeRecord {
     pub capacity: CapacityType,
     /// Its price.
     pub price_usd_per_hour: f64,
+    /// Its zone.
+    pub zone: String,
 }
 
 /// The cluster at the end of one interval.

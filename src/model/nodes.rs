@@ -174,10 +174,15 @@ impl Cluster {
         id
     }
 
-    /// The billing record of a node of group `g` launched at `now`.
-    pub fn record(&self, g: u32, now: Nanos) -> NodeRecord {
+    /// The billing record of node `id` of group `g` launched at `now`.
+    pub fn record(&self, id: u32, g: u32, now: Nanos) -> NodeRecord {
         let spec = &self.spec.groups[g as usize];
         NodeRecord {
+            zone: self.views[id as usize]
+                .labels
+                .get(ZONE_LABEL)
+                .cloned()
+                .unwrap_or_default(),
             group: g,
             launched_ns: now,
             stopped_ns: None,
@@ -266,7 +271,7 @@ impl World {
         let c = self.cluster.as_ref().expect("nodes imply a cluster");
         let group = c.nodes[id as usize].group;
         debug_assert_eq!(self.node_log.len(), id as usize);
-        self.node_log.push(c.record(group, now));
+        self.node_log.push(c.record(id, group, now));
     }
 
     fn node_stopped(&mut self, id: u32, now: Nanos) {

@@ -271,7 +271,8 @@ impl World {
             world.node_log = cluster
                 .nodes
                 .iter()
-                .map(|n| cluster.record(n.group, 0))
+                .enumerate()
+                .map(|(id, n)| cluster.record(id as u32, n.group, 0))
                 .collect();
             world.cluster = Some(cluster);
             world.ca = CaRuntime::new(c, key(groups + c.groups.len(), stream::NODES));

@@ -42,6 +42,7 @@ pub(crate) const CLUSTER_SPANNED_FIELDS: &[&str] = &[
     "fraction",
     "zone",
     "for",
+    "spot",
 ];
 
 /// `cluster:` — the nodes pods run on.

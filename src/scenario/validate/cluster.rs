@@ -602,3 +602,53 @@ pub(super) fn events(
     out.sort_by_key(|e| e.at_ns);
     Ok(out)
 }
+
+/// Warns about services whose pods no node group can ever take.
+pub(super) fn fit_warnings(
+    ctx: &mut Ctx,
+    cluster: &ClusterSpec,
+    services: &[crate::scenario::ServiceSpec],
+) {
+    for (i, s) in services.iter().enumerate() {
+        let needs = crate::model::cluster::PodNeeds {
+            requests: Resources {
+                cpu_milli: s
+                    .pod
+                    .cpu_request_cores
+                    .map_or(0, |c| (c * 1000.0).round() as i64),
+                memory_bytes: s.pod.memory_request_bytes.map_or(0, |b| b as i64),
+                pods: 1,
+            },
+            node_selector: s.placement.node_selector.clone(),
+            tolerations: s.placement.tolerations.clone(),
+        };
+        let fits = cluster.groups.iter().any(|g| {
+            let mut labels = g.labels.clone();
+            labels.insert(
+                "node.kubernetes.io/instance-type".into(),
+                g.instance.name.clone(),
+            );
+            labels.insert("capsim/node-group".into(), g.name.clone());
+            let zone_free = needs
+                .node_selector
+                .keys()
+                .all(|k| k != crate::model::scheduler::ZONE_LABEL);
+            g.allocatable.fits(needs.requests)
+                && (needs.admits(&labels, &g.taints)
+                    || (!zone_free
+                        && g.zones.iter().any(|z| {
+                            let mut l = labels.clone();
+                            l.insert(crate::model::scheduler::ZONE_LABEL.into(), z.clone());
+                            needs.admits(&l, &g.taints)
+                        })))
+        });
+        if !fits {
+            ctx.warnings.push(format!(
+                "services[{i}] ({}): its pods fit no node group (requests {}m CPU, {} MiB; node selector and taints considered); they will stay Pending",
+                s.name,
+                needs.requests.cpu_milli,
+                needs.requests.memory_bytes >> 20
+            ));
+        }
+    }
+}

@@ -178,6 +178,9 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
         }
         services.push(spec);
     }
+    if let Some(c) = &cluster {
+        cluster::fit_warnings(ctx, c, &services);
+    }
     Ok(Scenario {
         name,
         description: raw.description,
