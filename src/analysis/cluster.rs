@@ -63,6 +63,17 @@ pub struct ClusterSummary {
     pub headroom: HeadroomSummary,
     /// The bill.
     pub cost_usd: CostSummary,
+    /// Spot interruptions.
+    pub spot: SpotSummary,
+}
+
+/// Spot interruptions of a profile, mean per replication.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct SpotSummary {
+    /// Interruption notices.
+    pub interruptions: f64,
+    /// Pods evicted by them.
+    pub pods_evicted: f64,
 }
 
 /// The name of a capacity type in outputs.
@@ -194,5 +205,21 @@ pub fn summarize(
             memory_at_peak: round4(mem_peak),
         },
         cost_usd: cost(runs, duration_ns),
+        spot: SpotSummary {
+            interruptions: round4(
+                runs.iter()
+                    .filter_map(|r| r.cluster.as_ref())
+                    .map(|c| c.spot_interruptions as f64)
+                    .sum::<f64>()
+                    / n,
+            ),
+            pods_evicted: round4(
+                runs.iter()
+                    .filter_map(|r| r.cluster.as_ref())
+                    .map(|c| c.pods_evicted as f64)
+                    .sum::<f64>()
+                    / n,
+            ),
+        },
     })
 }

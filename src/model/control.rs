@@ -34,6 +34,8 @@ pub struct Control {
     asg_ns: Vec<Nanos>,
     /// The cluster-autoscaler's scan interval (0 = none).
     ca_ns: Nanos,
+    /// Some service has an HPA or an ASG: take metric snapshots.
+    metrics: bool,
     pipeline: PipelineSpec,
     hpa: ControllerConfig,
 }
@@ -81,6 +83,10 @@ impl Control {
         Some(Control {
             tick_ns: gcd(gcd(snapshot_ns, sync_ns), ca_ns),
             ca_ns,
+            metrics: scenario
+                .services
+                .iter()
+                .any(|s| !matches!(s.autoscaler, Autoscaler::None)),
             snapshot_ns,
             keep_ns,
             sync_ns,
@@ -128,7 +134,7 @@ impl World {
         let Some(c) = self.control.clone() else {
             return;
         };
-        if now.is_multiple_of(c.snapshot_ns) {
+        if c.metrics && now.is_multiple_of(c.snapshot_ns) {
             self.snapshot(now, c.keep_ns);
         }
         if now.is_multiple_of(c.sync_ns) {

@@ -134,6 +134,7 @@ impl World {
         let svc = &mut self.services[s as usize];
         svc.replicas
             .set(now, svc.pods.len() as u32 - svc.terminating);
+        self.schedule_pending(now, sched);
     }
 
     /// The `n` pods of service `s` the ReplicaSet controller deletes first.

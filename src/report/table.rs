@@ -105,14 +105,32 @@ pub fn summary_table(summary: &Summary, markdown: bool) -> String {
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
-    format!(
+    let mut text = format!(
         "{} — {} replication(s), seed {}, {} s simulated after {} s warmup (± = 95 % CI across replications)\n{t}",
         summary.scenario,
         summary.replications,
         summary.seed,
         summary.duration_s - summary.warmup_s,
         summary.warmup_s
-    )
+    );
+    for p in &summary.profiles {
+        if let Some(c) = &p.cluster {
+            text.push_str(&format!(
+                "\n{}: nodes max {} (mean {:.1}); cost ${:.2} ({}); CPU headroom min {:.0} %, {:.0} % at peak; spot interruptions {}",
+                p.name,
+                c.nodes.max,
+                c.nodes.mean,
+                c.cost_usd.total,
+                c.cost_usd
+                    .per_million_requests
+                    .map_or("no requests".to_string(), |v| format!("${v:.4} per million requests")),
+                100.0 * c.headroom.cpu_min,
+                100.0 * c.headroom.cpu_at_peak,
+                c.spot.interruptions
+            ));
+        }
+    }
+    text
 }
 
 #[cfg(test)]
