@@ -2,6 +2,7 @@
 //! instance catalog into [`NodePool`] with each type's capacity, allocatable
 //! and per-capacity-type price.
 
+use crate::model::allocatable;
 use std::collections::BTreeMap;
 
 use super::budget::DisruptionBudget;
@@ -13,11 +14,8 @@ use crate::model::cluster::{CapacityType, Resources, Taint};
 use crate::scenario::catalog::{self, Arch, InstanceType};
 use crate::units::Nanos;
 
-/// Default spot discount off on-demand: 65 % ("about 60–70 %" for current general-purpose types, reference summary and §4).
-pub const DEFAULT_SPOT_DISCOUNT: f64 = 0.65;
-
-/// Bytes in one MiB.
-const MIB: i64 = 1 << 20;
+/// Default spot discount off on-demand (the cost model's: 65 %).
+pub use crate::model::cost::DEFAULT_SPOT_DISCOUNT;
 
 /// Which nodes consolidation may remove (`spec.disruption.consolidationPolicy`, §3.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -246,44 +244,17 @@ pub fn capacity_rank(cap: CapacityType) -> u8 {
     }
 }
 
-/// Instance capacity: all vCPUs, nominal memory, max pods.
+/// Instance capacity: all vCPUs, nominal memory, max pods ([`allocatable::capacity`]).
 pub fn capacity(it: &InstanceType) -> Resources {
-    Resources {
-        cpu_milli: i64::from(it.vcpus) * 1000,
-        memory_bytes: it.memory_bytes as i64,
-        pods: i64::from(it.max_pods),
-    }
+    allocatable::capacity(it)
 }
 
-/// Allocatable as Karpenter estimates it on EKS (§5.2, no daemonsets):
-///
-/// * CPU: capacity minus kube-reserved (6 % of the first core, 1 % of the
-///   second, 0.5 % of cores 3–4, 0.25 % of each further core);
-/// * memory: (nominal − 64 MiB on Graviton) × (1 − 7.5 % VM overhead) −
-///   kube-reserved (`11 × maxPods + 255` MiB) − 100 MiB eviction threshold;
-/// * pods: max pods.
-///
-/// Reproduces the reference's table (m5.xlarge 3920 m / ~14162 MiB, c6g.xlarge ~6525 MiB).
+/// Allocatable as Karpenter estimates it on EKS with no DaemonSets: the EKS
+/// formulas of [`allocatable::allocatable`] (kube-reserved CPU tiers, 7.5 %
+/// VM memory overhead, kube-reserved memory, the 100 Mi eviction threshold;
+/// reference §5.2).
 pub fn karpenter_allocatable(it: &InstanceType) -> Resources {
-    let cores = i64::from(it.vcpus);
-    // Thousandths of a core per core, by band: kube-reserved CPU in millicores ×1000.
-    let reserved_micro: i64 = (0..cores)
-        .map(|c| match c {
-            0 => 60_000,
-            1 => 10_000,
-            2 | 3 => 5_000,
-            _ => 2_500,
-        })
-        .sum();
-    let reserved_cpu_milli = reserved_micro / 1000;
-    let cma = if it.arch == Arch::Arm64 { 64 * MIB } else { 0 };
-    let visible = (it.memory_bytes as i64 - cma) * 925 / 1000;
-    let kube_reserved = (11 * i64::from(it.max_pods) + 255) * MIB;
-    Resources {
-        cpu_milli: cores * 1000 - reserved_cpu_milli,
-        memory_bytes: visible - kube_reserved - 100 * MIB,
-        pods: i64::from(it.max_pods),
-    }
+    allocatable::allocatable(it, Resources::default())
 }
 
 #[cfg(test)]
@@ -295,25 +266,9 @@ mod tests {
     }
 
     #[test]
-    fn allocatable_matches_the_reference_table() {
-        // §5.2 table: CPU in millicores, memory in MiB (rounded down here).
-        let rows = [
-            ("t3.medium", 1930, 3246),
-            ("m5.large", 1930, 6903),
-            ("m5.xlarge", 3920, 14162),
-            ("m7i.xlarge", 3920, 14162),
-            ("m5.2xlarge", 7910, 29317),
-            ("c5.xlarge", 3920, 6584),
-            ("c5.2xlarge", 7910, 14162),
-            ("r5.xlarge", 3920, 29317),
-            ("m6g.xlarge", 3920, 14103),
-            ("c6g.xlarge", 3920, 6525),
-        ];
-        for (name, cpu, mib) in rows {
-            let a = alloc(name);
-            assert_eq!(a.cpu_milli, cpu, "{name}");
-            assert_eq!(a.memory_bytes / MIB, mib, "{name}");
-        }
+    fn allocatable_is_the_eks_formula() {
+        // The formulas are tested against the reference table in `model::allocatable`.
+        assert_eq!(alloc("m5.xlarge").cpu_milli, 3920);
         assert_eq!(alloc("m5.large").pods, 29);
     }
 
