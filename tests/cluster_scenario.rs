@@ -98,3 +98,48 @@ fn pending_pod_to_node_ready_to_pod_ready_takes_the_configured_delays() {
     );
     assert!(c.nodes.iter().all(|n| n.stopped_ns.is_none()));
 }
+
+/// The same step with launches failing until 100 s (a capacity shortage):
+/// the scale-up at 10 s fails and backs the group off for 5 minutes (CA's
+/// initial backoff, reference §1.1), so the next scale-up is at **310 s**;
+/// the node is Ready at 370 s and the pod at 376 s.
+#[test]
+fn a_capacity_shortage_fails_the_scale_up_and_backs_the_group_off() {
+    let text = STEP
+        .replace(
+            "      boot: { constant: 60s }\n",
+            "      boot: { constant: 60s }\n      shortages: [ { from: 0s, to: 100s } ]\n",
+        )
+        .replace("duration: 300s", "duration: 600s");
+    let runs = run(&scenario(&text));
+    let r = &runs[0];
+    let ca: Vec<(u64, u32, u32, bool)> = r
+        .scaling_events
+        .iter()
+        .filter(|e| e.source == "cluster-autoscaler")
+        .map(|e| {
+            (
+                e.at_ns / S,
+                e.from,
+                e.to,
+                e.reason.starts_with("FailedScaleUp"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ca,
+        vec![(10, 1, 1, true), (310, 1, 2, false)],
+        "{:?}",
+        r.scaling_events
+    );
+    let ready_at = |t: u64| {
+        r.services[0]
+            .series
+            .iter()
+            .find(|x| x.end_ns == t * S)
+            .unwrap()
+            .pods
+    };
+    assert_eq!(ready_at(375), 1);
+    assert_eq!(ready_at(376), 2);
+}

@@ -63,6 +63,7 @@ fn events(hpa: &str, pipeline: &str) -> Vec<(u64, u32, u32, String)> {
     }
     r.scaling_events
         .iter()
+        .filter(|e| e.source == "hpa")
         .map(|e: &ScalingEvent| (e.at_ns / S, e.from, e.to, e.reason.clone()))
         .collect()
 }
@@ -220,4 +221,15 @@ services:
     assert_eq!(o.timed_out, 0);
     assert!(o.is_balanced());
     assert_eq!(r.services[0].replicas.min, 2);
+}
+
+/// A metrics outage from 310 s for 60 s: the syncs at 315–360 s get no
+/// metrics, so the HPA holds (every metric failed, hpa.md §1.3); at 375 s it
+/// sees the [360, 375] s sample (150 %) and moves 2 → 4 (ScaleUpLimit), then
+/// 4 → 6 at 390 s as at 330 s in the undisturbed run.
+#[test]
+fn a_metrics_outage_holds_the_hpa() {
+    let e = events("", "events: [ { at: 310s, metrics_outage: { for: 60s } } ]");
+    let first: Vec<(u64, u32, u32)> = e.iter().take(2).map(|x| (x.0, x.1, x.2)).collect();
+    assert_eq!(first, vec![(375, 2, 4), (390, 4, 6)], "{e:?}");
 }

@@ -187,6 +187,7 @@ impl World {
 
     /// What the HPA of service `s` sees at `now`.
     fn observe(&self, s: usize, now: Nanos, c: &Control) -> Observation {
+        let out = now < self.metrics_out_until;
         let svc = &self.services[s];
         let t = &svc.template;
         let (res, custom) = (&c.pipeline.resource, &c.pipeline.custom);
@@ -194,8 +195,8 @@ impl World {
         for &p in &svc.pods {
             let life = &self.lives[p as usize];
             let ready = life.stage == Stage::Ready;
-            let r = life.history.sample(res, now);
-            let m = life.history.sample(custom, now);
+            let r = life.history.sample(res, now).filter(|_| !out);
+            let m = life.history.sample(custom, now).filter(|_| !out);
             let mut metrics = Vec::new();
             if let Some(m) = m {
                 metrics.push(("http_requests_per_second".to_string(), milli(m.arrival_rps)));
@@ -224,7 +225,7 @@ impl World {
             });
         }
         let mut service_metrics = BTreeMap::new();
-        if let Some(m) = svc.history.sample(custom, now) {
+        if let Some(m) = svc.history.sample(custom, now).filter(|_| !out) {
             service_metrics.insert("requests_per_second".to_string(), milli(m.arrival_rps));
             service_metrics.insert("in_flight_requests".to_string(), m.in_flight as i64 * 1000);
             service_metrics.insert("queue_length".to_string(), m.queued as i64 * 1000);

@@ -1,5 +1,7 @@
 //! Scheduled faults (`events:`): a mass spot reclaim, node failures, a zone
-//! outage.
+//! outage, a metrics outage (the pipeline delivers nothing, so every HPA
+//! metric fails and the HPAs hold, as the controller does when the metrics
+//! API errors).
 //!
 //! A spot reclaim gives the chosen nodes (the oldest Ready ones, the share
 //! rounded up) their two-minute notice, as [`super::interruptions`] does for
@@ -20,6 +22,22 @@ impl World {
     /// Scheduled event `i` happens at `now`.
     pub(super) fn fault(&mut self, i: usize, now: Nanos, sched: &mut Scheduler<Event>) {
         let kind = self.faults[i].kind.clone();
+        if let EventKind::MetricsOutage { duration_ns } = kind {
+            self.metrics_out_until = now.saturating_add(duration_ns);
+            self.events.push(ScalingEvent {
+                at_ns: now,
+                target: "metrics pipeline".to_string(),
+                source: "fault",
+                from: 0,
+                to: 0,
+                reason: format!(
+                    "MetricsOutage: nothing delivered for {}",
+                    crate::units::format_duration(duration_ns)
+                ),
+                metrics: String::new(),
+            });
+            return;
+        }
         let Some(c) = self.cluster.as_mut() else {
             return;
         };
@@ -70,6 +88,7 @@ impl World {
                     ),
                 )
             }
+            EventKind::MetricsOutage { .. } => unreachable!("handled above"),
         };
         self.events.push(ScalingEvent {
             at_ns: now,
@@ -86,6 +105,7 @@ impl World {
                     self.spot_notice(id, now, sched);
                 }
             }
+            EventKind::MetricsOutage { .. } => {}
             EventKind::NodeFailure { .. } | EventKind::ZoneOutage { .. } => {
                 let mut groups: Vec<u32> = Vec::new();
                 for id in victims {

@@ -248,12 +248,25 @@ impl World {
                     failed |= self.launch_node(g as u32, now, sched).is_none();
                 }
                 if failed {
-                    // The ASG cannot launch (its zones are out): CA sees a failed scale-up.
+                    // The ASG cannot launch (a capacity shortage, or its zones are out):
+                    // CA sees a failed scale-up and backs the group off.
                     let mut ca = self.ca.take().expect("in a CA loop");
-                    ca.state.record_failed_scale_up(&ca.cfg, group, now);
+                    let until = ca.state.record_failed_scale_up(&ca.cfg, group, now);
                     self.ca = Some(ca);
                     let c = self.cluster.as_mut().expect("checked");
-                    c.groups[g].target = c.groups[g].live.len() as u32;
+                    let to = c.groups[g].live.len() as u32;
+                    c.groups[g].target = to;
+                    self.node_event_moved(
+                        now,
+                        g,
+                        from,
+                        to,
+                        format!(
+                            "FailedScaleUp: InsufficientInstanceCapacity; backed off until {} s",
+                            until / 1_000_000_000
+                        ),
+                    );
+                    continue;
                 }
                 self.node_event_moved(
                     now,

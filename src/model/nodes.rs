@@ -279,7 +279,7 @@ impl World {
     }
 
     /// Launches a node of group `g` at `now`; it turns Ready after its boot time.
-    /// `None` when every zone of the group is out.
+    /// `None` when the group is in a capacity shortage or every zone of it is out.
     pub(super) fn launch_node(
         &mut self,
         g: u32,
@@ -290,8 +290,12 @@ impl World {
             .cluster
             .as_mut()
             .expect("nodes exist only with a cluster");
-        if !c.can_launch(g as usize, now) {
-            return None; // every zone of the group is out
+        let short = c.spec.groups[g as usize]
+            .shortages
+            .iter()
+            .any(|&(from, to)| from <= now && now < to);
+        if short || !c.can_launch(g as usize, now) {
+            return None; // no capacity, or every zone of the group is out
         }
         let id = c.add_node(g, now, NodeStage::Launching);
         let group = &mut c.groups[g as usize];

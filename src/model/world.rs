@@ -170,6 +170,8 @@ pub struct World {
     pub(super) spot_interruptions: u64,
     pub(super) pods_evicted: u64,
     pub(super) faults: Vec<EventSpec>,
+    /// The metrics pipeline delivers nothing before this time (a metrics outage).
+    pub(super) metrics_out_until: Nanos,
 }
 
 impl World {
@@ -264,6 +266,7 @@ impl World {
             spot_interruptions: 0,
             pods_evicted: 0,
             faults: scenario.events.clone(),
+            metrics_out_until: 0,
         };
         if let Some(c) = &scenario.cluster {
             let groups = scenario.services.len();

@@ -43,6 +43,9 @@ pub(crate) const CLUSTER_SPANNED_FIELDS: &[&str] = &[
     "zone",
     "for",
     "spot",
+    "shortages",
+    "from",
+    "to",
 ];
 
 /// `cluster:` — the nodes pods run on.
@@ -145,6 +148,19 @@ pub struct RawNodeGroup {
     /// Launch to node Ready (default: the catalog's EC2 boot figures).
     #[serde(default)]
     pub boot: Option<Spanned<RawDist>>,
+    /// Windows when launches in this group fail (InsufficientInstanceCapacity).
+    #[serde(default)]
+    pub shortages: Option<Vec<Spanned<RawWindow>>>,
+}
+
+/// A time window `{ from, to }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWindow {
+    /// Start.
+    pub from: Spanned<crate::units::Offset>,
+    /// End.
+    pub to: Spanned<crate::units::Offset>,
 }
 
 /// `spot:` of a node group.
@@ -278,6 +294,18 @@ pub struct RawEvent {
     /// A zone is lost: its nodes fail, and nothing launches there until it ends.
     #[serde(default)]
     pub zone_outage: Option<RawZoneOutage>,
+    /// The metrics pipeline delivers nothing: HPAs hold.
+    #[serde(default)]
+    pub metrics_outage: Option<RawMetricsOutage>,
+}
+
+/// `metrics_outage:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMetricsOutage {
+    /// How long.
+    #[serde(rename = "for")]
+    pub duration: Spanned<Duration>,
 }
 
 /// `spot_reclaim:`.

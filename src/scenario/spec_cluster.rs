@@ -53,6 +53,8 @@ pub struct NodeGroupSpec {
     pub boot: WorkDist,
     /// What pods can request on one node.
     pub allocatable: Resources,
+    /// Windows [from, to) when launches fail for lack of capacity.
+    pub shortages: Vec<(Nanos, Nanos)>,
 }
 
 /// What adds and removes nodes.
@@ -123,6 +125,11 @@ pub enum EventKind {
         group: usize,
         /// How many.
         count: u32,
+    },
+    /// The metrics pipeline delivers nothing for this long: every HPA metric fails, so HPAs hold.
+    MetricsOutage {
+        /// How long.
+        duration_ns: Nanos,
     },
     /// Every node in the zone fails; nothing launches there until the outage ends.
     ZoneOutage {

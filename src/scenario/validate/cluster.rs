@@ -253,6 +253,16 @@ fn group(
             .err(&g.instance_type.referenced, format!("{p}.instance_type"), format!("expected room for pods, but the DaemonSet overhead leaves {}m CPU and {} MiB on {}", alloc.cpu_milli, alloc.memory_bytes >> 20, instance.name))
             .with_hint("lower cluster.daemonset_overhead or pick a larger type"));
     }
+    let mut shortages = Vec::new();
+    for (j, w) in g.shortages.iter().flatten().enumerate() {
+        let (from, to) = (w.value.from.value.0, w.value.to.value.0);
+        if to <= from {
+            return Err(ctx
+                .err(&w.value.to.referenced, format!("{p}.shortages[{j}].to"), "expected `to` after `from`")
+                .with_hint("a window of time when launches in this group fail, e.g. { from: \"09:00\", to: \"10:00\" }"));
+        }
+        shortages.push((from, to));
+    }
     Ok(NodeGroupSpec {
         name: g.name.value.trim().to_string(),
         instance,
@@ -267,6 +277,7 @@ fn group(
         taints,
         boot: boot_dist(boot),
         allocatable: alloc,
+        shortages,
     })
 }
 
@@ -482,17 +493,19 @@ pub(super) fn events(
     let Some(raw) = raw else {
         return Ok(Vec::new());
     };
-    let Some(c) = cluster else {
-        return Err(ctx
-            .err(&raw.referenced, "events", "expected a `cluster` for node and zone events")
-            .with_hint("spot reclaims, node failures and zone outages act on node groups; add a cluster: section"));
-    };
+    let no_groups = Vec::new();
+    let groups = cluster.map_or(&no_groups, |c| &c.groups);
     let group = |p: &str, name: &Spanned<String>| -> Result<usize, InputError> {
-        c.groups
+        if cluster.is_none() {
+            return Err(ctx
+                .err(&name.referenced, format!("{p}.group"), "expected a `cluster` for node events")
+                .with_hint("spot reclaims, node failures and zone outages act on node groups; add a cluster: section"));
+        }
+        groups
             .iter()
             .position(|g| g.name == name.value.trim())
             .ok_or_else(|| {
-                let names: Vec<&str> = c.groups.iter().map(|g| g.name.as_str()).collect();
+                let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
                 ctx.err(
                     &name.referenced,
                     format!("{p}.group"),
@@ -523,23 +536,24 @@ pub(super) fn events(
             r.spot_reclaim.is_some(),
             r.node_failure.is_some(),
             r.zone_outage.is_some(),
+            r.metrics_outage.is_some(),
         ];
         if kinds.iter().filter(|k| **k).count() != 1 {
             return Err(ctx
-                .err(&r.at.referenced, p, "expected exactly one of spot_reclaim, node_failure, zone_outage")
+                .err(&r.at.referenced, p, "expected exactly one of spot_reclaim, node_failure, zone_outage, metrics_outage")
                 .with_hint("write one event per list item, for example { at: \"14:00\", zone_outage: { zone: b, for: 30m } }"));
         }
         let kind = if let Some(s) = &r.spot_reclaim {
             let g = group(&format!("{p}.spot_reclaim"), &s.group)?;
-            if c.groups[g].capacity != CapacityType::Spot {
+            if groups[g].capacity != CapacityType::Spot {
                 return Err(ctx
                     .err(
                         &s.group.referenced,
                         format!("{p}.spot_reclaim.group"),
                         format!(
                             "expected a spot node group, found {} ({})",
-                            c.groups[g].name,
-                            crate::analysis::cluster::capacity_name(c.groups[g].capacity)
+                            groups[g].name,
+                            crate::analysis::cluster::capacity_name(groups[g].capacity)
                         ),
                     )
                     .with_hint(
@@ -565,10 +579,14 @@ pub(super) fn events(
                 group: group(&format!("{p}.node_failure"), &n.group)?,
                 count: n.count.map_or(1, |c| c.0.min(100_000) as u32),
             }
+        } else if let Some(m) = &r.metrics_outage {
+            EventKind::MetricsOutage {
+                duration_ns: m.duration.value.0,
+            }
         } else {
             let z = r.zone_outage.as_ref().expect("exactly one kind");
             let zone = z.zone.value.trim().to_string();
-            if !c.groups.iter().any(|g| g.zones.contains(&zone)) {
+            if !groups.iter().any(|g| g.zones.contains(&zone)) {
                 return Err(ctx
                     .err(
                         &z.zone.referenced,
