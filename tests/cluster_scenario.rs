@@ -143,3 +143,19 @@ fn a_capacity_shortage_fails_the_scale_up_and_backs_the_group_off() {
     assert_eq!(ready_at(375), 1);
     assert_eq!(ready_at(376), 2);
 }
+
+/// Scaling headroom: the group (max 5) peaked at 2 nodes → 3 to spare.
+#[test]
+fn scaling_headroom_to_the_group_max() {
+    let s = scenario(STEP);
+    let runs = run(&s);
+    let summary = capsim::analysis::summarize(&s, &runs);
+    let c = summary.profiles[0].cluster.as_ref().unwrap();
+    assert_eq!(c.nodes.headroom_to_max["general"], 3);
+    assert_eq!(c.nodes.max, 2);
+    // No autoscaler on the service: no replica headroom.
+    assert_eq!(
+        summary.profiles[0].services[0].headroom_to_max_replicas,
+        None
+    );
+}

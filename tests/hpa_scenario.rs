@@ -233,3 +233,15 @@ fn a_metrics_outage_holds_the_hpa() {
     let first: Vec<(u64, u32, u32)> = e.iter().take(2).map(|x| (x.0, x.1, x.2)).collect();
     assert_eq!(first, vec![(375, 2, 4), (390, 4, 6)], "{e:?}");
 }
+
+/// Scaling headroom to maxReplicas: the HPA (max 10) peaked at 6 → 4.
+#[test]
+fn scaling_headroom_to_max_replicas() {
+    let s = scenario(&yaml("", ""));
+    let runs = run(&s);
+    let summary = capsim::analysis::summarize(&s, &runs);
+    assert_eq!(
+        summary.profiles[0].services[0].headroom_to_max_replicas,
+        Some(4)
+    );
+}

@@ -24,6 +24,8 @@ pub struct NodesSummary {
     pub mean: f64,
     /// Node-hours per node group, mean per replication.
     pub node_hours: BTreeMap<String, f64>,
+    /// Scaling headroom per node group: its max size minus the most nodes it had (any replication).
+    pub headroom_to_max: BTreeMap<String, u32>,
 }
 
 /// Cluster resource headroom of a profile (shares of allocatable left unrequested).
@@ -149,6 +151,7 @@ pub fn summarize(
     let mut node_hours: BTreeMap<String, f64> =
         first.groups.iter().map(|g| (g.clone(), 0.0)).collect();
     let mut max = 0;
+    let mut peak_by_group = vec![0u32; first.groups.len()];
     let (mut cpu_min, mut mem_min) = (f64::INFINITY, f64::INFINITY);
     let (mut cpu_peak, mut mem_peak) = (0.0, 0.0);
     for run in runs {
@@ -168,6 +171,9 @@ pub fn summarize(
             .filter(|(_, r)| r.end_ns > warmup_ns)
         {
             max = max.max(row.nodes.iter().map(|(r, l)| r + l).sum::<u32>());
+            for (g, (r, l)) in row.nodes.iter().enumerate() {
+                peak_by_group[g] = peak_by_group[g].max(r + l);
+            }
             let cpu = headroom(row.requested.cpu_milli, row.allocatable.cpu_milli);
             let mem = headroom(row.requested.memory_bytes, row.allocatable.memory_bytes);
             cpu_min = cpu_min.min(cpu);
@@ -196,6 +202,13 @@ pub fn summarize(
             node_hours: node_hours
                 .into_iter()
                 .map(|(g, h)| (g, round4(h)))
+                .collect(),
+            headroom_to_max: first
+                .groups
+                .iter()
+                .zip(&first.group_max)
+                .zip(&peak_by_group)
+                .map(|((g, max), peak)| (g.clone(), max.saturating_sub(*peak)))
                 .collect(),
         },
         headroom: HeadroomSummary {

@@ -65,6 +65,8 @@ pub struct ServiceSummary {
     pub replicas: ReplicaSummary,
     /// Scaling decisions that changed the replicas, mean per replication.
     pub scaling_events: f64,
+    /// Scaling headroom: the autoscaler's maximum minus the most replicas reached (none without an autoscaler).
+    pub headroom_to_max_replicas: Option<u32>,
 }
 
 /// Replica counts of a service.
@@ -209,6 +211,7 @@ fn profile_summary(name: &str, runs: Vec<&RunResult>, scenario: &Scenario) -> Pr
         .map(|i| {
             let (requests, hist) = pool(runs.iter().map(|r| &r.services[i]));
             let stats = runs.iter().map(|r| &r.services[i].replicas);
+            let stats_max = stats.clone().map(|r| r.max).max().unwrap_or(0);
             let n = runs.len().max(1) as f64;
             let events = runs
                 .iter()
@@ -232,6 +235,10 @@ fn profile_summary(name: &str, runs: Vec<&RunResult>, scenario: &Scenario) -> Pr
                     mean: round4(stats.map(|r| r.mean()).sum::<f64>() / n),
                 },
                 scaling_events: round4(events as f64 / n),
+                headroom_to_max_replicas: scenario.services[i]
+                    .autoscaler
+                    .range()
+                    .map(|(_, max)| max.saturating_sub(stats_max)),
             }
         })
         .collect();

@@ -47,6 +47,8 @@ pub struct ClusterRow {
 pub struct ClusterResult {
     /// Node group names, in spec order.
     pub groups: Vec<String>,
+    /// Each group's maximum size.
+    pub group_max: Vec<u32>,
     /// One row per interval.
     pub series: Vec<ClusterRow>,
     /// Every node's life, by node id.

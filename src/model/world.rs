@@ -351,6 +351,7 @@ impl World {
             .collect();
         let cluster = self.cluster.as_ref().map(|c| ClusterResult {
             groups: c.spec.groups.iter().map(|g| g.name.clone()).collect(),
+            group_max: c.spec.groups.iter().map(|g| g.max).collect(),
             series: self.cluster_series,
             nodes: self.node_log,
             control_plane_usd_per_hour: c.spec.control_plane_usd_per_hour,

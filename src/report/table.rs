@@ -166,6 +166,7 @@ mod tests {
                 mean: 3.25,
             },
             scaling_events: 4.0,
+            headroom_to_max_replicas: Some(5),
         };
         Summary {
             scenario: "demo".into(),
