@@ -151,3 +151,20 @@ fn a_pod_that_fits_no_node_group_is_a_warning() {
         out.stderr
     );
 }
+
+#[test]
+fn user_defined_instance_types() {
+    let text = base_with(
+        "cluster:\n",
+        "cluster:\n  instance_types:\n    - { name: big.custom, vcpus: 16, memory: 64Gi, price_usd_per_hour: 0.9 }\n",
+    )
+    .replace("instance_type: m5.xlarge", "instance_type: big.custom");
+    let out = validate(&text);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    // A built-in name cannot be redefined.
+    validate(&base_with(
+        "cluster:\n",
+        "cluster:\n  instance_types:\n    - { name: m5.large, vcpus: 2, memory: 8Gi, price_usd_per_hour: 0.1 }\n",
+    ))
+    .fails_with(&["cluster.instance_types[0].name", "capsim catalog"]);
+}
