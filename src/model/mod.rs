@@ -8,6 +8,7 @@ pub mod allocatable;
 pub mod arrivals;
 pub mod asg;
 pub mod balancer;
+mod binding;
 pub mod ca;
 pub mod cluster;
 mod control;

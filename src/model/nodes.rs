@@ -1,5 +1,6 @@
-//! Nodes: launch, boot, Ready; pods bound to them by the scheduler; each
-//! node's image cache; draining and removal.
+//! The cluster's state: nodes and their stages, node groups, the
+//! scheduler's view of each node, pending pods, zone outages. How pods and
+//! nodes change is in [`super::binding`].
 //!
 //! With a `cluster`, a new pod is Pending until the scheduler
 //! ([`super::scheduler`]) finds it a node; its start-up then begins there,
@@ -12,10 +13,7 @@
 
 use super::cluster::Resources;
 use super::dist::Sampler;
-use super::lifecycle::Stage;
-use super::scheduler::{NodeView, PodToPlace, Scheduler, ZONE_LABEL};
-use super::world::{Event, World};
-use crate::engine::Scheduler as EventScheduler;
+use super::scheduler::{NodeView, Scheduler, ZONE_LABEL};
 use crate::engine::rng::SimRng;
 use crate::metrics::cluster::NodeRecord;
 use crate::scenario::ClusterSpec;
@@ -46,7 +44,7 @@ pub struct NodeState {
     /// Pods bound to it.
     pub pods: Vec<u32>,
     /// Images on the node: (service, when the pull ends or ended).
-    images: Vec<(u32, Nanos)>,
+    pub(super) images: Vec<(u32, Nanos)>,
     /// Its spot interruption notice came: AWS terminates it at the deadline, not before.
     pub interrupting: bool,
 }
@@ -58,8 +56,8 @@ pub struct GroupState {
     pub target: u32,
     /// Nodes not gone, in launch order.
     pub live: Vec<u32>,
-    boot: Sampler,
-    rng: SimRng,
+    pub(super) boot: Sampler,
+    pub(super) rng: SimRng,
     /// Draws spot interruption times.
     pub spot_rng: SimRng,
 }
@@ -131,7 +129,7 @@ impl Cluster {
             .any(|z| !self.zone_out(z, now))
     }
 
-    fn add_node(&mut self, g: u32, now: Nanos, stage: NodeStage) -> u32 {
+    pub(super) fn add_node(&mut self, g: u32, now: Nanos, stage: NodeStage) -> u32 {
         let spec = &self.spec.groups[g as usize];
         let zone = spec
             .zones
@@ -214,260 +212,5 @@ impl Cluster {
             }
         }
         (requested, allocatable)
-    }
-}
-
-impl World {
-    /// What pod `id` needs from the scheduler.
-    fn pod_to_place(&self, id: u32) -> PodToPlace {
-        let s = self.pods[id as usize].service as usize;
-        self.services[s].placement.clone()
-    }
-
-    /// Places pod `id`, present at the start, on a node at time 0 as if it
-    /// had run there for long (image cached); if no node takes it, records
-    /// why and returns false.
-    pub(super) fn bind_initial(&mut self, id: u32) -> bool {
-        let want = self.pod_to_place(id);
-        let s = self.pods[id as usize].service;
-        let c = self.cluster.as_mut().expect("called with a cluster");
-        let node = match c.scheduler.place(&want, &c.views) {
-            Ok(node) => node,
-            Err(why) => {
-                self.note_unschedulable(id, why.to_string(), 0);
-                return false;
-            }
-        };
-        let view = &mut c.views[node];
-        view.requested = view.requested.plus(want.needs.requests);
-        *view.apps.entry(want.app.clone()).or_insert(0) += 1;
-        let n = &mut c.nodes[node];
-        n.pods.push(id);
-        n.images.push((s, 0));
-        self.lives[id as usize].node = Some(node as u32);
-        true
-    }
-
-    /// Records why pod `id` found no node, once per change of reason for its service.
-    fn note_unschedulable(&mut self, id: u32, reason: String, now: Nanos) {
-        let s = self.pods[id as usize].service;
-        let last = &mut self.services[s as usize].unschedulable;
-        if last.as_deref() != Some(reason.as_str()) {
-            *last = Some(reason.clone());
-            let desired = self.services[s as usize].desired;
-            self.events.push(crate::metrics::ScalingEvent {
-                at_ns: now,
-                target: self.services[s as usize].name.clone(),
-                source: "scheduler",
-                from: desired,
-                to: desired,
-                reason: format!("FailedScheduling: {reason}"),
-                metrics: String::new(),
-            });
-        }
-    }
-
-    fn node_started(&mut self, id: u32, now: Nanos) {
-        let c = self.cluster.as_ref().expect("nodes imply a cluster");
-        let group = c.nodes[id as usize].group;
-        debug_assert_eq!(self.node_log.len(), id as usize);
-        self.node_log.push(c.record(id, group, now));
-    }
-
-    fn node_stopped(&mut self, id: u32, now: Nanos) {
-        self.node_log[id as usize].stopped_ns = Some(now);
-    }
-
-    /// Launches a node of group `g` at `now`; it turns Ready after its boot time.
-    /// `None` when the group is in a capacity shortage or every zone of it is out.
-    pub(super) fn launch_node(
-        &mut self,
-        g: u32,
-        now: Nanos,
-        sched: &mut EventScheduler<Event>,
-    ) -> Option<u32> {
-        let c = self
-            .cluster
-            .as_mut()
-            .expect("nodes exist only with a cluster");
-        let short = c.spec.groups[g as usize]
-            .shortages
-            .iter()
-            .any(|&(from, to)| from <= now && now < to);
-        if short || !c.can_launch(g as usize, now) {
-            return None; // no capacity, or every zone of the group is out
-        }
-        let id = c.add_node(g, now, NodeStage::Launching);
-        let group = &mut c.groups[g as usize];
-        let boot_ns = group.boot.sample(&mut group.rng);
-        sched.at(now.saturating_add(boot_ns), Event::NodeReady(id));
-        self.node_started(id, now);
-        self.arm_interruption(id, now, sched);
-        Some(id)
-    }
-
-    /// Node `id` finished booting.
-    pub(super) fn node_ready(&mut self, id: u32, now: Nanos, sched: &mut EventScheduler<Event>) {
-        let Some(c) = self.cluster.as_mut() else {
-            return;
-        };
-        if c.nodes[id as usize].stage != NodeStage::Launching {
-            return;
-        }
-        c.nodes[id as usize].stage = NodeStage::Ready;
-        c.views[id as usize].cordoned = false;
-        self.schedule_pending(now, sched);
-    }
-
-    /// Tries to place every pending pod, in creation order.
-    pub(super) fn schedule_pending(&mut self, now: Nanos, sched: &mut EventScheduler<Event>) {
-        let Some(c) = self.cluster.as_ref() else {
-            return;
-        };
-        if c.pending.is_empty() {
-            return;
-        }
-        let pending = c.pending.clone();
-        let mut still = Vec::with_capacity(pending.len());
-        for pod in pending {
-            let want = self.pod_to_place(pod);
-            let c = self.cluster.as_mut().expect("checked above");
-            match c.scheduler.place(&want, &c.views) {
-                Ok(node) => self.bind(pod, node as u32, &want, now, sched),
-                Err(why) => {
-                    self.note_unschedulable(pod, why.to_string(), now);
-                    still.push(pod);
-                }
-            }
-        }
-        self.cluster.as_mut().expect("checked above").pending = still;
-    }
-
-    /// Binds pod `id` to `node` at `now`: its start-up begins there.
-    fn bind(
-        &mut self,
-        id: u32,
-        node: u32,
-        want: &PodToPlace,
-        now: Nanos,
-        sched: &mut EventScheduler<Event>,
-    ) {
-        let s = self.pods[id as usize].service;
-        let c = self.cluster.as_mut().expect("binding needs a cluster");
-        let view = &mut c.views[node as usize];
-        view.requested = view.requested.plus(want.needs.requests);
-        *view.apps.entry(want.app.clone()).or_insert(0) += 1;
-        let n = &mut c.nodes[node as usize];
-        n.pods.push(id);
-        let images = &mut n.images;
-        let svc = &mut self.services[s as usize];
-        let times = svc
-            .startup
-            .times_with_pull(now, &mut svc.life_rng, |start, pull_ns| {
-                match images.iter().find(|(img, _)| *img == s) {
-                    Some(&(_, ready)) => ready.max(start),
-                    None => {
-                        let ready = start.saturating_add(pull_ns);
-                        images.push((s, ready));
-                        ready
-                    }
-                }
-            });
-        let life = &mut self.lives[id as usize];
-        life.node = Some(node);
-        life.stage = Stage::Starting;
-        life.running = times.running_ns as i64;
-        life.ready = times.ready_ns as i64;
-        sched.at(times.ready_ns, Event::PodReady(id));
-    }
-
-    /// Frees pod `id`'s place on its node (it is gone).
-    pub(super) fn unbind(&mut self, id: u32, now: Nanos, sched: &mut EventScheduler<Event>) {
-        let Some(node) = self.lives[id as usize].node.take() else {
-            if let Some(c) = self.cluster.as_mut() {
-                c.pending.retain(|&p| p != id);
-            }
-            return;
-        };
-        let want = self.pod_to_place(id);
-        let c = self
-            .cluster
-            .as_mut()
-            .expect("a bound pod implies a cluster");
-        let view = &mut c.views[node as usize];
-        view.requested = view.requested.minus(want.needs.requests);
-        if let Some(count) = view.apps.get_mut(&want.app) {
-            *count -= 1;
-            if *count == 0 {
-                view.apps.remove(&want.app);
-            }
-        }
-        let n = &mut c.nodes[node as usize];
-        n.pods.retain(|&p| p != id);
-        if n.stage == NodeStage::Draining && n.pods.is_empty() && !n.interrupting {
-            self.node_gone(node, now);
-        }
-        self.schedule_pending(now, sched);
-    }
-
-    /// Cordons node `id` and evicts its pods; it is gone once they are.
-    pub(super) fn remove_node(&mut self, id: u32, now: Nanos, sched: &mut EventScheduler<Event>) {
-        let c = self
-            .cluster
-            .as_mut()
-            .expect("nodes exist only with a cluster");
-        let n = &mut c.nodes[id as usize];
-        if matches!(n.stage, NodeStage::Draining | NodeStage::Gone) {
-            return;
-        }
-        n.stage = NodeStage::Draining;
-        c.views[id as usize].cordoned = true;
-        let pods = n.pods.clone();
-        if pods.is_empty() {
-            if !n.interrupting {
-                self.node_gone(id, now);
-            }
-            return;
-        }
-        let mut services: Vec<u32> = Vec::new();
-        for pod in pods {
-            let s = self.pods[pod as usize].service;
-            if !services.contains(&s) {
-                services.push(s);
-            }
-            self.delete_pod(pod, now, sched);
-        }
-        // Their ReplicaSets replace the evicted pods.
-        for s in services {
-            let desired = self.services[s as usize].desired;
-            self.scale_to(s, desired, now, sched);
-        }
-    }
-
-    /// Cancels the launch of node `id` (a timed-out scale-up): it is terminated and its group shrinks.
-    pub(super) fn cancel_launch(&mut self, id: u32, now: Nanos) {
-        let c = self
-            .cluster
-            .as_mut()
-            .expect("nodes exist only with a cluster");
-        let g = c.nodes[id as usize].group as usize;
-        c.groups[g].target = c.groups[g].target.saturating_sub(1);
-        self.node_gone(id, now);
-    }
-
-    /// Node `id` is terminated.
-    pub(super) fn node_gone(&mut self, id: u32, now: Nanos) {
-        let c = self
-            .cluster
-            .as_mut()
-            .expect("nodes exist only with a cluster");
-        let n = &mut c.nodes[id as usize];
-        if n.stage == NodeStage::Gone {
-            return;
-        }
-        n.stage = NodeStage::Gone;
-        c.views[id as usize].cordoned = true;
-        c.groups[n.group as usize].live.retain(|&x| x != id);
-        self.node_stopped(id, now);
     }
 }

@@ -1,4 +1,4 @@
-//! `cluster:` and the pods' placement fields: raw → validated specs.
+//! `cluster:` — instance types, node groups, the node autoscaler: raw → validated specs.
 //!
 //! Instance types come from the built-in catalog or `cluster.instance_types`;
 //! a group's price is the on-demand price less its spot or reserved
@@ -10,14 +10,12 @@ use super::Ctx;
 use super::work::work;
 use crate::error::InputError;
 use crate::model::allocatable::allocatable;
-use crate::model::cluster::{CapacityType, Resources, Taint, TaintEffect, Toleration};
-use crate::model::scheduler::{AntiAffinity, Scoring, ZoneSpread};
+use crate::model::cluster::{CapacityType, Resources, Taint, TaintEffect};
+use crate::model::scheduler::Scoring;
 use crate::scenario::catalog::{self, Arch, InstanceType};
-use crate::scenario::raw::*;
 use crate::scenario::raw_cluster::*;
 use crate::scenario::spec::{
-    ClusterSpec, EventKind, EventSpec, InstanceSpec, NodeAutoscalerSpec, NodeGroupSpec,
-    PlacementSpec, WorkDist,
+    ClusterSpec, InstanceSpec, NodeAutoscalerSpec, NodeGroupSpec, WorkDist,
 };
 use serde_saphyr::Spanned;
 
@@ -290,7 +288,11 @@ fn interruption_rate(text: &str) -> Result<f64, String> {
     crate::model::spot::parse_interruption_rate(text).map(|r| r.lambda_per_hour())
 }
 
-fn effect(ctx: &Ctx, path: &str, raw: &Spanned<String>) -> Result<TaintEffect, InputError> {
+pub(super) fn effect(
+    ctx: &Ctx,
+    path: &str,
+    raw: &Spanned<String>,
+) -> Result<TaintEffect, InputError> {
     match raw.value.as_str() {
         "NoSchedule" => Ok(TaintEffect::NoSchedule),
         "PreferNoSchedule" => Ok(TaintEffect::PreferNoSchedule),
@@ -378,295 +380,4 @@ fn node_autoscaler(
             .map(|d| d.value.0),
         delay_after_add_ns: r.scale_down_delay_after_add.as_ref().map(|d| d.value.0),
     })
-}
-
-/// The placement fields of the pod of the service at path `p`.
-pub(super) fn placement(ctx: &Ctx, p: &str, raw: &RawPod) -> Result<PlacementSpec, InputError> {
-    let mut tolerations = Vec::new();
-    for (j, t) in raw.tolerations.iter().flatten().enumerate() {
-        let t = &t.value;
-        let exists = match t.operator.as_ref().map(|o| o.value.as_str()) {
-            None | Some("Equal") => false,
-            Some("Exists") => true,
-            Some(other) => {
-                let at = &t.operator.as_ref().expect("matched Some").referenced;
-                return Err(ctx
-                    .err(
-                        at,
-                        format!("{p}.pod.tolerations[{j}].operator"),
-                        format!("expected Equal or Exists, found \"{other}\""),
-                    )
-                    .with_hint("as in a Kubernetes pod spec"));
-            }
-        };
-        tolerations.push(Toleration {
-            key: t.key.clone(),
-            exists,
-            value: t.value.clone().unwrap_or_default(),
-            effect: t
-                .effect
-                .as_ref()
-                .map(|e| effect(ctx, &format!("{p}.pod.tolerations[{j}].effect"), e))
-                .transpose()?,
-        });
-    }
-    let anti_affinity = match &raw.anti_affinity {
-        None => None,
-        Some(a) => Some(match a.value.kind.value.as_str() {
-            "required" => AntiAffinity::Required,
-            "preferred" => AntiAffinity::Preferred(
-                a.value
-                    .weight
-                    .as_ref()
-                    .map_or(100, |w| w.value.0.clamp(1, 100) as u32),
-            ),
-            other => {
-                return Err(ctx
-                    .err(
-                        &a.value.kind.referenced,
-                        format!("{p}.pod.anti_affinity.type"),
-                        format!("expected required or preferred, found \"{other}\""),
-                    )
-                    .with_hint(
-                        "required keeps one pod of the service per node; preferred only tries",
-                    ));
-            }
-        }),
-    };
-    let zone_spread = match &raw.zone_spread {
-        None => None,
-        Some(z) => {
-            let hard = match z
-                .value
-                .when_unsatisfiable
-                .as_ref()
-                .map(|w| w.value.as_str())
-            {
-                None | Some("DoNotSchedule") => true,
-                Some("ScheduleAnyway") => false,
-                Some(other) => {
-                    let at = &z
-                        .value
-                        .when_unsatisfiable
-                        .as_ref()
-                        .expect("matched Some")
-                        .referenced;
-                    return Err(ctx
-                        .err(
-                            at,
-                            format!("{p}.pod.zone_spread.when_unsatisfiable"),
-                            format!("expected DoNotSchedule or ScheduleAnyway, found \"{other}\""),
-                        )
-                        .with_hint("as in a topologySpreadConstraint"));
-                }
-            };
-            if z.value.max_skew.value.0 == 0 {
-                return Err(ctx
-                    .err(
-                        &z.value.max_skew.referenced,
-                        format!("{p}.pod.zone_spread.max_skew"),
-                        "expected a maxSkew of at least 1, found 0",
-                    )
-                    .with_hint("1 keeps the zones within one pod of each other"));
-            }
-            Some(ZoneSpread {
-                max_skew: z.value.max_skew.value.0.min(u32::MAX as u64) as u32,
-                hard,
-            })
-        }
-    };
-    Ok(PlacementSpec {
-        node_selector: raw.node_selector.clone().unwrap_or_default(),
-        tolerations,
-        anti_affinity,
-        zone_spread,
-    })
-}
-
-/// Checks `events:` against the cluster.
-pub(super) fn events(
-    ctx: &Ctx,
-    raw: Option<&Spanned<Vec<Spanned<RawEvent>>>>,
-    cluster: Option<&ClusterSpec>,
-    duration_ns: crate::units::Nanos,
-) -> Result<Vec<EventSpec>, InputError> {
-    let Some(raw) = raw else {
-        return Ok(Vec::new());
-    };
-    let no_groups = Vec::new();
-    let groups = cluster.map_or(&no_groups, |c| &c.groups);
-    let group = |p: &str, name: &Spanned<String>| -> Result<usize, InputError> {
-        if cluster.is_none() {
-            return Err(ctx
-                .err(&name.referenced, format!("{p}.group"), "expected a `cluster` for node events")
-                .with_hint("spot reclaims, node failures and zone outages act on node groups; add a cluster: section"));
-        }
-        groups
-            .iter()
-            .position(|g| g.name == name.value.trim())
-            .ok_or_else(|| {
-                let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
-                ctx.err(
-                    &name.referenced,
-                    format!("{p}.group"),
-                    format!("expected a node group, found \"{}\"", name.value),
-                )
-                .with_hint(format!("the node groups are {}", names.join(", ")))
-            })
-    };
-    let mut out: Vec<EventSpec> = Vec::new();
-    for (i, e) in raw.value.iter().enumerate() {
-        let p = format!("events[{i}]");
-        let r = &e.value;
-        let at_ns = r.at.value.0;
-        if at_ns >= duration_ns {
-            return Err(ctx
-                .err(
-                    &r.at.referenced,
-                    format!("{p}.at"),
-                    format!(
-                        "expected a time within the run ({}), found {}",
-                        crate::units::format_duration(duration_ns),
-                        crate::units::format_duration(at_ns)
-                    ),
-                )
-                .with_hint("events after the end would never happen"));
-        }
-        let kinds = [
-            r.spot_reclaim.is_some(),
-            r.node_failure.is_some(),
-            r.zone_outage.is_some(),
-            r.metrics_outage.is_some(),
-        ];
-        if kinds.iter().filter(|k| **k).count() != 1 {
-            return Err(ctx
-                .err(&r.at.referenced, p, "expected exactly one of spot_reclaim, node_failure, zone_outage, metrics_outage")
-                .with_hint("write one event per list item, for example { at: \"14:00\", zone_outage: { zone: b, for: 30m } }"));
-        }
-        let kind = if let Some(s) = &r.spot_reclaim {
-            let g = group(&format!("{p}.spot_reclaim"), &s.group)?;
-            if groups[g].capacity != CapacityType::Spot {
-                return Err(ctx
-                    .err(
-                        &s.group.referenced,
-                        format!("{p}.spot_reclaim.group"),
-                        format!(
-                            "expected a spot node group, found {} ({})",
-                            groups[g].name,
-                            crate::analysis::cluster::capacity_name(groups[g].capacity)
-                        ),
-                    )
-                    .with_hint(
-                        "only spot capacity is reclaimed; use node_failure for other groups",
-                    ));
-            }
-            let f = s.fraction.value.0;
-            if !(0.0..=100.0).contains(&f) {
-                return Err(ctx
-                    .err(
-                        &s.fraction.referenced,
-                        format!("{p}.spot_reclaim.fraction"),
-                        format!("expected 0% to 100%, found {f}%"),
-                    )
-                    .with_hint("the share of the group's nodes reclaimed"));
-            }
-            EventKind::SpotReclaim {
-                group: g,
-                fraction: f / 100.0,
-            }
-        } else if let Some(n) = &r.node_failure {
-            EventKind::NodeFailure {
-                group: group(&format!("{p}.node_failure"), &n.group)?,
-                count: n.count.map_or(1, |c| c.0.min(100_000) as u32),
-            }
-        } else if let Some(m) = &r.metrics_outage {
-            EventKind::MetricsOutage {
-                duration_ns: m.duration.value.0,
-            }
-        } else {
-            let z = r.zone_outage.as_ref().expect("exactly one kind");
-            let zone = z.zone.value.trim().to_string();
-            if !groups.iter().any(|g| g.zones.contains(&zone)) {
-                return Err(ctx
-                    .err(
-                        &z.zone.referenced,
-                        format!("{p}.zone_outage.zone"),
-                        format!("expected a zone some node group uses, found \"{zone}\""),
-                    )
-                    .with_hint("node groups name their zones under zones: (default a, b, c)"));
-            }
-            let end = at_ns.saturating_add(z.duration.value.0);
-            for other in &out {
-                if let EventKind::ZoneOutage {
-                    zone: oz,
-                    duration_ns,
-                } = &other.kind
-                    && *oz == zone
-                    && at_ns < other.at_ns.saturating_add(*duration_ns)
-                    && other.at_ns < end
-                {
-                    return Err(ctx
-                        .err(&r.at.referenced, format!("{p}.zone_outage"), format!("expected zone {zone}'s outages not to overlap, but this one starts before the earlier one ends"))
-                        .with_hint("merge them into one longer outage"));
-                }
-            }
-            EventKind::ZoneOutage {
-                zone,
-                duration_ns: z.duration.value.0,
-            }
-        };
-        out.push(EventSpec { at_ns, kind });
-    }
-    out.sort_by_key(|e| e.at_ns);
-    Ok(out)
-}
-
-/// Warns about services whose pods no node group can ever take.
-pub(super) fn fit_warnings(
-    ctx: &mut Ctx,
-    cluster: &ClusterSpec,
-    services: &[crate::scenario::ServiceSpec],
-) {
-    for (i, s) in services.iter().enumerate() {
-        let needs = crate::model::cluster::PodNeeds {
-            requests: Resources {
-                cpu_milli: s
-                    .pod
-                    .cpu_request_cores
-                    .map_or(0, |c| (c * 1000.0).round() as i64),
-                memory_bytes: s.pod.memory_request_bytes.map_or(0, |b| b as i64),
-                pods: 1,
-            },
-            node_selector: s.placement.node_selector.clone(),
-            tolerations: s.placement.tolerations.clone(),
-        };
-        let fits = cluster.groups.iter().any(|g| {
-            let mut labels = g.labels.clone();
-            labels.insert(
-                "node.kubernetes.io/instance-type".into(),
-                g.instance.name.clone(),
-            );
-            labels.insert("capsim/node-group".into(), g.name.clone());
-            let zone_free = needs
-                .node_selector
-                .keys()
-                .all(|k| k != crate::model::scheduler::ZONE_LABEL);
-            g.allocatable.fits(needs.requests)
-                && (needs.admits(&labels, &g.taints)
-                    || (!zone_free
-                        && g.zones.iter().any(|z| {
-                            let mut l = labels.clone();
-                            l.insert(crate::model::scheduler::ZONE_LABEL.into(), z.clone());
-                            needs.admits(&l, &g.taints)
-                        })))
-        });
-        if !fits {
-            ctx.warnings.push(format!(
-                "services[{i}] ({}): its pods fit no node group (requests {}m CPU, {} MiB; node selector and taints considered); they will stay Pending",
-                s.name,
-                needs.requests.cpu_milli,
-                needs.requests.memory_bytes >> 20
-            ));
-        }
-    }
 }

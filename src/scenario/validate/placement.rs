@@ -1,0 +1,164 @@
+//! The pods' placement fields (`node_selector`, `tolerations`,
+//! `anti_affinity`, `zone_spread`) → [`PlacementSpec`], and the warning for
+//! pods no node group can ever take.
+
+use super::Ctx;
+use super::cluster::effect;
+use crate::error::InputError;
+use crate::model::cluster::{Resources, Toleration};
+use crate::model::scheduler::{AntiAffinity, ZoneSpread};
+use crate::scenario::raw::RawPod;
+use crate::scenario::spec::{ClusterSpec, PlacementSpec};
+
+/// The placement fields of the pod of the service at path `p`.
+pub(super) fn placement(ctx: &Ctx, p: &str, raw: &RawPod) -> Result<PlacementSpec, InputError> {
+    let mut tolerations = Vec::new();
+    for (j, t) in raw.tolerations.iter().flatten().enumerate() {
+        let t = &t.value;
+        let exists = match t.operator.as_ref().map(|o| o.value.as_str()) {
+            None | Some("Equal") => false,
+            Some("Exists") => true,
+            Some(other) => {
+                let at = &t.operator.as_ref().expect("matched Some").referenced;
+                return Err(ctx
+                    .err(
+                        at,
+                        format!("{p}.pod.tolerations[{j}].operator"),
+                        format!("expected Equal or Exists, found \"{other}\""),
+                    )
+                    .with_hint("as in a Kubernetes pod spec"));
+            }
+        };
+        tolerations.push(Toleration {
+            key: t.key.clone(),
+            exists,
+            value: t.value.clone().unwrap_or_default(),
+            effect: t
+                .effect
+                .as_ref()
+                .map(|e| effect(ctx, &format!("{p}.pod.tolerations[{j}].effect"), e))
+                .transpose()?,
+        });
+    }
+    let anti_affinity = match &raw.anti_affinity {
+        None => None,
+        Some(a) => Some(match a.value.kind.value.as_str() {
+            "required" => AntiAffinity::Required,
+            "preferred" => AntiAffinity::Preferred(
+                a.value
+                    .weight
+                    .as_ref()
+                    .map_or(100, |w| w.value.0.clamp(1, 100) as u32),
+            ),
+            other => {
+                return Err(ctx
+                    .err(
+                        &a.value.kind.referenced,
+                        format!("{p}.pod.anti_affinity.type"),
+                        format!("expected required or preferred, found \"{other}\""),
+                    )
+                    .with_hint(
+                        "required keeps one pod of the service per node; preferred only tries",
+                    ));
+            }
+        }),
+    };
+    let zone_spread = match &raw.zone_spread {
+        None => None,
+        Some(z) => {
+            let hard = match z
+                .value
+                .when_unsatisfiable
+                .as_ref()
+                .map(|w| w.value.as_str())
+            {
+                None | Some("DoNotSchedule") => true,
+                Some("ScheduleAnyway") => false,
+                Some(other) => {
+                    let at = &z
+                        .value
+                        .when_unsatisfiable
+                        .as_ref()
+                        .expect("matched Some")
+                        .referenced;
+                    return Err(ctx
+                        .err(
+                            at,
+                            format!("{p}.pod.zone_spread.when_unsatisfiable"),
+                            format!("expected DoNotSchedule or ScheduleAnyway, found \"{other}\""),
+                        )
+                        .with_hint("as in a topologySpreadConstraint"));
+                }
+            };
+            if z.value.max_skew.value.0 == 0 {
+                return Err(ctx
+                    .err(
+                        &z.value.max_skew.referenced,
+                        format!("{p}.pod.zone_spread.max_skew"),
+                        "expected a maxSkew of at least 1, found 0",
+                    )
+                    .with_hint("1 keeps the zones within one pod of each other"));
+            }
+            Some(ZoneSpread {
+                max_skew: z.value.max_skew.value.0.min(u32::MAX as u64) as u32,
+                hard,
+            })
+        }
+    };
+    Ok(PlacementSpec {
+        node_selector: raw.node_selector.clone().unwrap_or_default(),
+        tolerations,
+        anti_affinity,
+        zone_spread,
+    })
+}
+
+/// Warns about services whose pods no node group can ever take.
+pub(super) fn fit_warnings(
+    ctx: &mut Ctx,
+    cluster: &ClusterSpec,
+    services: &[crate::scenario::ServiceSpec],
+) {
+    for (i, s) in services.iter().enumerate() {
+        let needs = crate::model::cluster::PodNeeds {
+            requests: Resources {
+                cpu_milli: s
+                    .pod
+                    .cpu_request_cores
+                    .map_or(0, |c| (c * 1000.0).round() as i64),
+                memory_bytes: s.pod.memory_request_bytes.map_or(0, |b| b as i64),
+                pods: 1,
+            },
+            node_selector: s.placement.node_selector.clone(),
+            tolerations: s.placement.tolerations.clone(),
+        };
+        let fits = cluster.groups.iter().any(|g| {
+            let mut labels = g.labels.clone();
+            labels.insert(
+                "node.kubernetes.io/instance-type".into(),
+                g.instance.name.clone(),
+            );
+            labels.insert("capsim/node-group".into(), g.name.clone());
+            let zone_free = needs
+                .node_selector
+                .keys()
+                .all(|k| k != crate::model::scheduler::ZONE_LABEL);
+            g.allocatable.fits(needs.requests)
+                && (needs.admits(&labels, &g.taints)
+                    || (!zone_free
+                        && g.zones.iter().any(|z| {
+                            let mut l = labels.clone();
+                            l.insert(crate::model::scheduler::ZONE_LABEL.into(), z.clone());
+                            needs.admits(&l, &g.taints)
+                        })))
+        });
+        if !fits {
+            ctx.warnings.push(format!(
+                "services[{i}] ({}): its pods fit no node group (requests {}m CPU, {} MiB; node selector and taints considered); they will stay Pending",
+                s.name,
+                needs.requests.cpu_milli,
+                needs.requests.memory_bytes >> 20
+            ));
+        }
+    }
+}
