@@ -66,12 +66,20 @@ impl History {
     }
 
     fn at(&self, t: Nanos) -> Option<&Snapshot> {
-        // Snapshots are in time order; few are kept, and the newest are looked up most.
-        self.snaps
-            .iter()
-            .rev()
-            .find(|s| s.at_ns <= t)
-            .filter(|s| s.at_ns == t)
+        // Snapshots are taken on a regular grid with no gaps once a replica
+        // exists, so the one at `t` is found by its distance from the newest.
+        let last = self.snaps.back()?;
+        if t > last.at_ns {
+            return None;
+        }
+        let n = self.snaps.len();
+        if n == 1 {
+            return Some(last).filter(|s| s.at_ns == t);
+        }
+        let step = (last.at_ns - self.snaps[n - 2].at_ns).max(1);
+        let back = usize::try_from((last.at_ns - t) / step).ok()?;
+        let s = self.snaps.get(n.checked_sub(1 + back)?)?;
+        Some(s).filter(|s| s.at_ns == t)
     }
 
     /// The sample `stage` shows at `now`, if the replica existed for its whole window.
