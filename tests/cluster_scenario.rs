@@ -7,6 +7,16 @@ use common::{run, scenario};
 
 const S: u64 = 1_000_000_000;
 
+/// Ready pods of the first service at the end of the interval ending at `t` seconds.
+fn ready_pods_at(r: &capsim::metrics::RunResult, t: u64) -> u32 {
+    r.services[0]
+        .series
+        .iter()
+        .find(|x| x.end_ns == t * S)
+        .unwrap()
+        .pods
+}
+
 /// One m5.large node (1930m allocatable CPU, reference §5.2) and a service of
 /// two pods requesting 1 CPU each: the first fits, the second is Pending at
 /// t = 0. The cluster-autoscaler scans every 10 s; at 0 s the pending pod is
@@ -80,14 +90,7 @@ fn pending_pod_to_node_ready_to_pod_ready_takes_the_configured_delays() {
     assert_eq!(nodes_at(70), (2, 0));
     assert_eq!(pending_at(69), 1);
     assert_eq!(pending_at(70), 0);
-    let ready_at = |t: u64| {
-        r.services[0]
-            .series
-            .iter()
-            .find(|x| x.end_ns == t * S)
-            .unwrap()
-            .pods
-    };
+    let ready_at = |t: u64| ready_pods_at(r, t);
     assert_eq!(ready_at(75), 1);
     assert_eq!(ready_at(76), 2);
     // Billing records: the first node from 0, the new one from its launch at 10 s.
@@ -132,14 +135,7 @@ fn a_capacity_shortage_fails_the_scale_up_and_backs_the_group_off() {
         "{:?}",
         r.scaling_events
     );
-    let ready_at = |t: u64| {
-        r.services[0]
-            .series
-            .iter()
-            .find(|x| x.end_ns == t * S)
-            .unwrap()
-            .pods
-    };
+    let ready_at = |t: u64| ready_pods_at(r, t);
     assert_eq!(ready_at(375), 1);
     assert_eq!(ready_at(376), 2);
 }

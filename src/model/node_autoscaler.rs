@@ -14,7 +14,6 @@ use super::ca::{
 };
 use super::cluster::{NodeTemplate, Resources};
 use super::nodes::NodeStage;
-use super::scheduler::ZONE_LABEL;
 use super::world::{Event, World};
 use crate::engine::Scheduler;
 use crate::engine::rng::SimRng;
@@ -70,13 +69,7 @@ impl CaRuntime {
             .groups
             .iter()
             .map(|g| {
-                let mut labels = g.labels.clone();
-                labels.insert(ZONE_LABEL.to_string(), g.zones[0].clone());
-                labels.insert(
-                    "node.kubernetes.io/instance-type".to_string(),
-                    g.instance.name.clone(),
-                );
-                labels.insert("capsim/node-group".to_string(), g.name.clone());
+                let labels = g.node_labels(&g.zones[0]);
                 let capacity = match catalog::lookup(&g.instance.name) {
                     Some(it) => allocatable::capacity(it),
                     None => Resources {

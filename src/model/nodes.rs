@@ -144,13 +144,7 @@ impl Cluster {
             })
             .cloned()
             .unwrap_or_default();
-        let mut labels = spec.labels.clone();
-        labels.insert(ZONE_LABEL.to_string(), zone);
-        labels.insert(
-            "node.kubernetes.io/instance-type".to_string(),
-            spec.instance.name.clone(),
-        );
-        labels.insert("capsim/node-group".to_string(), spec.name.clone());
+        let labels = spec.node_labels(&zone);
         let id = self.nodes.len() as u32;
         self.views.push(NodeView {
             labels,

@@ -8,7 +8,6 @@
 
 use super::arrivals::ArrivalGen;
 use super::balancer::Balancer;
-use super::cluster::{PodNeeds, Resources};
 use super::control::{Control, Scaler};
 use super::dist::Sampler;
 use super::lifecycle::{Stage, Startup};
@@ -226,15 +225,7 @@ impl World {
                 scaler: Scaler::new(&s.autoscaler),
                 replicas: ReplicaStats::new(scenario.warmup_ns),
                 placement: PodToPlace {
-                    needs: PodNeeds {
-                        requests: Resources {
-                            cpu_milli: s.pod.cpu_request_cores.map_or(0, milli),
-                            memory_bytes: s.pod.memory_request_bytes.map_or(0, |b| b as i64),
-                            pods: 1,
-                        },
-                        node_selector: s.placement.node_selector.clone(),
-                        tolerations: s.placement.tolerations.clone(),
-                    },
+                    needs: s.pod_needs(),
                     app: s.name.clone(),
                     anti_affinity: s.placement.anti_affinity.unwrap_or(AntiAffinity::None),
                     spread: s.placement.zone_spread,

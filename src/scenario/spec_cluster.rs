@@ -3,9 +3,10 @@
 //! and the pods' placement constraints. Times are nanoseconds, prices US
 //! dollars per hour.
 
+use super::spec::ServiceSpec;
 use super::spec::WorkDist;
-use crate::model::cluster::{CapacityType, Resources, Taint, Toleration};
-use crate::model::scheduler::{AntiAffinity, Scoring, ZoneSpread};
+use crate::model::cluster::{CapacityType, PodNeeds, Resources, Taint, Toleration};
+use crate::model::scheduler::{AntiAffinity, Scoring, ZONE_LABEL, ZoneSpread};
 use crate::units::Nanos;
 use std::collections::BTreeMap;
 
@@ -55,6 +56,38 @@ pub struct NodeGroupSpec {
     pub allocatable: Resources,
     /// Windows [from, to) when launches fail for lack of capacity.
     pub shortages: Vec<(Nanos, Nanos)>,
+}
+
+impl NodeGroupSpec {
+    /// The labels of this group's nodes in `zone`: its own, plus zone, instance type and group.
+    pub fn node_labels(&self, zone: &str) -> BTreeMap<String, String> {
+        let mut labels = self.labels.clone();
+        labels.insert(ZONE_LABEL.to_string(), zone.to_string());
+        labels.insert(
+            "node.kubernetes.io/instance-type".to_string(),
+            self.instance.name.clone(),
+        );
+        labels.insert("capsim/node-group".to_string(), self.name.clone());
+        labels
+    }
+}
+
+impl ServiceSpec {
+    /// What one of its pods needs from a node: requests, selector, tolerations.
+    pub fn pod_needs(&self) -> PodNeeds {
+        PodNeeds {
+            requests: Resources {
+                cpu_milli: self
+                    .pod
+                    .cpu_request_cores
+                    .map_or(0, |c| (c * 1000.0).round() as i64),
+                memory_bytes: self.pod.memory_request_bytes.map_or(0, |b| b as i64),
+                pods: 1,
+            },
+            node_selector: self.placement.node_selector.clone(),
+            tolerations: self.placement.tolerations.clone(),
+        }
+    }
 }
 
 /// What adds and removes nodes.

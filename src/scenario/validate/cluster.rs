@@ -14,9 +14,7 @@ use crate::model::cluster::{CapacityType, Resources, Taint, TaintEffect};
 use crate::model::scheduler::Scoring;
 use crate::scenario::catalog::{self, Arch, InstanceType};
 use crate::scenario::raw_cluster::*;
-use crate::scenario::spec::{
-    ClusterSpec, InstanceSpec, NodeAutoscalerSpec, NodeGroupSpec, WorkDist,
-};
+use crate::scenario::spec::{ClusterSpec, InstanceSpec, NodeAutoscalerSpec, NodeGroupSpec};
 use serde_saphyr::Spanned;
 
 use crate::model::cost::{DEFAULT_SPOT_DISCOUNT, EKS_CONTROL_PLANE_USD_PER_HOUR};
@@ -273,14 +271,10 @@ fn group(
         initial: initial as u32,
         labels: g.labels.clone().unwrap_or_default(),
         taints,
-        boot: boot_dist(boot),
+        boot,
         allocatable: alloc,
         shortages,
     })
-}
-
-fn boot_dist(d: WorkDist) -> WorkDist {
-    d
 }
 
 /// An interruption rate per node-hour: an Advisor band (`"5-10%"` a month), a monthly share or `"0.002/h"`.

@@ -5,7 +5,7 @@
 use super::Ctx;
 use super::cluster::effect;
 use crate::error::InputError;
-use crate::model::cluster::{Resources, Toleration};
+use crate::model::cluster::Toleration;
 use crate::model::scheduler::{AntiAffinity, ZoneSpread};
 use crate::scenario::raw::RawPod;
 use crate::scenario::spec::{ClusterSpec, PlacementSpec};
@@ -120,37 +120,13 @@ pub(super) fn fit_warnings(
     services: &[crate::scenario::ServiceSpec],
 ) {
     for (i, s) in services.iter().enumerate() {
-        let needs = crate::model::cluster::PodNeeds {
-            requests: Resources {
-                cpu_milli: s
-                    .pod
-                    .cpu_request_cores
-                    .map_or(0, |c| (c * 1000.0).round() as i64),
-                memory_bytes: s.pod.memory_request_bytes.map_or(0, |b| b as i64),
-                pods: 1,
-            },
-            node_selector: s.placement.node_selector.clone(),
-            tolerations: s.placement.tolerations.clone(),
-        };
+        let needs = s.pod_needs();
+        // A zone selector may pin one of the group's zones: try each.
         let fits = cluster.groups.iter().any(|g| {
-            let mut labels = g.labels.clone();
-            labels.insert(
-                "node.kubernetes.io/instance-type".into(),
-                g.instance.name.clone(),
-            );
-            labels.insert("capsim/node-group".into(), g.name.clone());
-            let zone_free = needs
-                .node_selector
-                .keys()
-                .all(|k| k != crate::model::scheduler::ZONE_LABEL);
             g.allocatable.fits(needs.requests)
-                && (needs.admits(&labels, &g.taints)
-                    || (!zone_free
-                        && g.zones.iter().any(|z| {
-                            let mut l = labels.clone();
-                            l.insert(crate::model::scheduler::ZONE_LABEL.into(), z.clone());
-                            needs.admits(&l, &g.taints)
-                        })))
+                && g.zones
+                    .iter()
+                    .any(|z| needs.admits(&g.node_labels(z), &g.taints))
         });
         if !fits {
             ctx.warnings.push(format!(
