@@ -208,6 +208,8 @@ pub fn summarize(
                 .iter()
                 .zip(&first.group_max)
                 .zip(&peak_by_group)
+                // Karpenter pools have no node-count maximum (their limits are CPU and memory).
+                .filter(|((_, max), _)| **max != u32::MAX)
                 .map(|((g, max), peak)| (g.clone(), max.saturating_sub(*peak)))
                 .collect(),
         },

@@ -23,6 +23,8 @@ pub struct NodeRecord {
     pub price_usd_per_hour: f64,
     /// Its zone.
     pub zone: String,
+    /// Its instance type.
+    pub instance_type: String,
 }
 
 /// The cluster at the end of one interval.

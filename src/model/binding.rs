@@ -59,11 +59,10 @@ impl World {
         }
     }
 
-    fn node_started(&mut self, id: u32, now: Nanos) {
+    pub(super) fn node_started(&mut self, id: u32, now: Nanos) {
         let c = self.cluster.as_ref().expect("nodes imply a cluster");
-        let group = c.nodes[id as usize].group;
         debug_assert_eq!(self.node_log.len(), id as usize);
-        self.node_log.push(c.record(id, group, now));
+        self.node_log.push(c.record(id, now));
     }
 
     fn node_stopped(&mut self, id: u32, now: Nanos) {
@@ -108,6 +107,7 @@ impl World {
         }
         c.nodes[id as usize].stage = NodeStage::Ready;
         c.views[id as usize].cordoned = false;
+        self.karpenter_node_ready(id, now, sched);
         self.schedule_pending(now, sched);
     }
 
@@ -133,6 +133,7 @@ impl World {
             }
         }
         self.cluster.as_mut().expect("checked above").pending = still;
+        self.karpenter_see_pending(now, sched);
     }
 
     /// Binds pod `id` to `node` at `now`: its start-up begins there.
@@ -165,6 +166,7 @@ impl World {
                     }
                 }
             });
+        self.karpenter_pod_event(node, now);
         let life = &mut self.lives[id as usize];
         life.node = Some(node);
         life.stage = Stage::Starting;
@@ -196,7 +198,9 @@ impl World {
         }
         let n = &mut c.nodes[node as usize];
         n.pods.retain(|&p| p != id);
-        if n.stage == NodeStage::Draining && n.pods.is_empty() && !n.interrupting {
+        let gone = n.stage == NodeStage::Draining && n.pods.is_empty() && !n.interrupting;
+        self.karpenter_pod_event(node, now);
+        if gone {
             self.node_gone(node, now);
         }
         self.schedule_pending(now, sched);
@@ -261,5 +265,6 @@ impl World {
         c.views[id as usize].cordoned = true;
         c.groups[n.group as usize].live.retain(|&x| x != id);
         self.node_stopped(id, now);
+        self.karpenter_node_gone(id);
     }
 }

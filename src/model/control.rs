@@ -34,6 +34,8 @@ pub struct Control {
     asg_ns: Vec<Nanos>,
     /// The cluster-autoscaler's scan interval (0 = none).
     ca_ns: Nanos,
+    /// Karpenter's disruption poll (0 = no Karpenter).
+    karpenter_ns: Nanos,
     /// Some service has an HPA or an ASG: take metric snapshots.
     metrics: bool,
     pipeline: PipelineSpec,
@@ -49,7 +51,12 @@ impl Control {
             }) => scan_interval_ns.unwrap_or(CaConfig::default().scan_interval_ns),
             _ => 0,
         };
+        let karpenter_ns = match scenario.cluster.as_ref().map(|c| &c.autoscaler) {
+            Some(NodeAutoscalerSpec::Karpenter { .. }) => super::karpenter::DISRUPTION_POLL_NS,
+            _ => 0,
+        };
         if ca_ns == 0
+            && karpenter_ns == 0
             && scenario
                 .services
                 .iter()
@@ -81,8 +88,9 @@ impl Control {
             .unwrap_or(0)
             + snapshot_ns;
         Some(Control {
-            tick_ns: gcd(gcd(snapshot_ns, sync_ns), ca_ns),
+            tick_ns: gcd(gcd(gcd(snapshot_ns, sync_ns), ca_ns), karpenter_ns),
             ca_ns,
+            karpenter_ns,
             metrics: scenario
                 .services
                 .iter()
@@ -144,6 +152,9 @@ impl World {
         }
         if c.ca_ns > 0 && now.is_multiple_of(c.ca_ns) {
             self.ca_loop(now, sched);
+        }
+        if c.karpenter_ns > 0 && now.is_multiple_of(c.karpenter_ns) {
+            self.karpenter_poll(now, sched);
         }
         for (s, &period) in c.asg_ns.iter().enumerate() {
             if period > 0 && now > 0 && now.is_multiple_of(period) {

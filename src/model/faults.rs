@@ -11,6 +11,7 @@
 //! the zone, and no node launches there until it ends; replacements go to
 //! the group's other zones.
 
+use super::cluster::CapacityType;
 use super::nodes::NodeStage;
 use super::world::{Event, World};
 use crate::engine::Scheduler;
@@ -50,6 +51,7 @@ impl World {
                     .filter(|&n| {
                         c.nodes[n as usize].stage == NodeStage::Ready
                             && !c.nodes[n as usize].interrupting
+                            && c.nodes[n as usize].capacity_type == CapacityType::Spot
                     })
                     .collect();
                 let k = ((ready.len() as f64 * fraction).ceil() as usize).min(ready.len());

@@ -7,6 +7,7 @@
 //! replacement to keep its desired capacity. The node is billed as
 //! interrupted by AWS (free within its first hour).
 
+use super::cluster::CapacityType;
 use super::nodes::NodeStage;
 use super::spot::{INTERRUPTION_NOTICE_NS, next_interruption_ns};
 use super::world::{Event, World};
@@ -20,6 +21,9 @@ impl World {
             return;
         };
         let g = c.nodes[id as usize].group as usize;
+        if c.nodes[id as usize].capacity_type != CapacityType::Spot {
+            return;
+        }
         let Some(lambda) = c.spec.groups[g].interruptions_per_hour.filter(|l| *l > 0.0) else {
             return;
         };
@@ -50,6 +54,14 @@ impl World {
             reason: format!("SpotInterruption: node-{id} reclaimed at +2m"),
             metrics: String::new(),
         });
+        if let Some(k) = self.karpenter.as_mut() {
+            // Karpenter marks the interrupted offering unavailable (reference §3.4).
+            let c = self.cluster.as_ref().expect("checked");
+            let n = &c.nodes[id as usize];
+            k.ice
+                .mark(&n.instance_type, c.zone_of(id), n.capacity_type, now);
+            k.touch();
+        }
         self.remove_node(id, now, sched);
         sched.at(
             now.saturating_add(INTERRUPTION_NOTICE_NS),

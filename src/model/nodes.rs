@@ -11,7 +11,7 @@
 //! pods are evicted (they drain, and their services replace them), and it is
 //! gone once empty. Nodes present at the start have been Ready for an hour.
 
-use super::cluster::Resources;
+use super::cluster::{CapacityType, NodeTemplate, Resources};
 use super::dist::Sampler;
 use super::scheduler::{NodeView, Scheduler, ZONE_LABEL};
 use crate::engine::rng::SimRng;
@@ -47,6 +47,12 @@ pub struct NodeState {
     pub(super) images: Vec<(u32, Nanos)>,
     /// Its spot interruption notice came: AWS terminates it at the deadline, not before.
     pub interrupting: bool,
+    /// Its instance type.
+    pub instance_type: String,
+    /// How it is bought.
+    pub capacity_type: CapacityType,
+    /// Its price, US dollars per hour.
+    pub price_usd_per_hour: f64,
 }
 
 /// One node group's state.
@@ -144,12 +150,31 @@ impl Cluster {
             })
             .cloned()
             .unwrap_or_default();
-        let labels = spec.node_labels(&zone);
+        let template = NodeTemplate {
+            group: spec.name.clone(),
+            instance_type: spec.instance.name.clone(),
+            allocatable: spec.allocatable,
+            labels: spec.node_labels(&zone),
+            taints: spec.taints.clone(),
+            capacity: spec.capacity,
+            price_usd_per_hour: spec.price_usd_per_hour,
+        };
+        self.add_node_as(g, template, now, stage)
+    }
+
+    /// Adds a node of group `g` made from `t` (its zone is in its labels).
+    pub(super) fn add_node_as(
+        &mut self,
+        g: u32,
+        t: NodeTemplate,
+        now: Nanos,
+        stage: NodeStage,
+    ) -> u32 {
         let id = self.nodes.len() as u32;
         self.views.push(NodeView {
-            labels,
-            taints: spec.taints.clone(),
-            allocatable: spec.allocatable,
+            labels: t.labels,
+            taints: t.taints,
+            allocatable: t.allocatable,
             requested: Resources::default(),
             cordoned: stage != NodeStage::Ready,
             apps: Default::default(),
@@ -161,27 +186,35 @@ impl Cluster {
             pods: Vec::new(),
             images: Vec::new(),
             interrupting: false,
+            instance_type: t.instance_type,
+            capacity_type: t.capacity,
+            price_usd_per_hour: t.price_usd_per_hour,
         });
         self.groups[g as usize].live.push(id);
         id
     }
 
-    /// The billing record of node `id` of group `g` launched at `now`.
-    pub fn record(&self, id: u32, g: u32, now: Nanos) -> NodeRecord {
-        let spec = &self.spec.groups[g as usize];
+    /// The billing record of node `id`, launched at `now`.
+    pub fn record(&self, id: u32, now: Nanos) -> NodeRecord {
+        let n = &self.nodes[id as usize];
         NodeRecord {
-            zone: self.views[id as usize]
-                .labels
-                .get(ZONE_LABEL)
-                .cloned()
-                .unwrap_or_default(),
-            group: g,
+            zone: self.zone_of(id).to_string(),
+            group: n.group,
             launched_ns: now,
             stopped_ns: None,
             interrupted: false,
-            capacity: spec.capacity,
-            price_usd_per_hour: spec.price_usd_per_hour,
+            capacity: n.capacity_type,
+            price_usd_per_hour: n.price_usd_per_hour,
+            instance_type: n.instance_type.clone(),
         }
+    }
+
+    /// The zone of node `id` ("" if unlabelled).
+    pub fn zone_of(&self, id: u32) -> &str {
+        self.views[id as usize]
+            .labels
+            .get(ZONE_LABEL)
+            .map_or("", String::as_str)
     }
 
     /// Nodes of group `g` that are Ready and Launching.

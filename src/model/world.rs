@@ -15,6 +15,7 @@ use super::node_autoscaler::CaRuntime;
 use super::nodes::Cluster;
 use super::pipeline::History;
 use super::pod::{Pod, Usage};
+use super::provisioner::KarpenterRuntime;
 use super::scheduler::{AntiAffinity, PodToPlace};
 use super::traffic::RateFn;
 use crate::engine::rng::{SimRng, StreamKey};
@@ -56,6 +57,10 @@ pub enum Event {
     NodeReclaimed(u32),
     /// Scheduled event `.0` (a fault) happens.
     Fault(u32),
+    /// Karpenter's batching window may have closed.
+    KarpenterBatch,
+    /// A Karpenter disruption command's validation delay ends.
+    KarpenterValidate,
 }
 
 /// Purposes of random streams within a service (stream id = service · 256 + purpose).
@@ -166,6 +171,7 @@ pub struct World {
     pub(super) cluster_series: Vec<ClusterRow>,
     pub(super) last_tick_ns: Nanos,
     pub(super) ca: Option<CaRuntime>,
+    pub(super) karpenter: Option<KarpenterRuntime>,
     pub(super) spot_interruptions: u64,
     pub(super) pods_evicted: u64,
     pub(super) faults: Vec<EventSpec>,
@@ -254,6 +260,7 @@ impl World {
             cluster_series: Vec::new(),
             last_tick_ns: 0,
             ca: None,
+            karpenter: None,
             spot_interruptions: 0,
             pods_evicted: 0,
             faults: scenario.events.clone(),
@@ -266,11 +273,14 @@ impl World {
                 .nodes
                 .iter()
                 .enumerate()
-                .map(|(id, n)| cluster.record(id as u32, n.group, 0))
+                .map(|(id, _)| cluster.record(id as u32, 0))
                 .collect();
             world.cluster = Some(cluster);
             world.ca = CaRuntime::new(c, key(groups + c.groups.len(), stream::NODES));
+            world.karpenter = KarpenterRuntime::new(c);
         }
+        let replicas: Vec<u32> = scenario.services.iter().map(|s| s.replicas).collect();
+        world.karpenter_initial_nodes(&replicas);
         for (i, s) in scenario.services.iter().enumerate() {
             for _ in 0..s.replicas {
                 world.add_initial_pod(i as u32);
@@ -402,6 +412,8 @@ impl Model for World {
             Event::NodeReclaimed(node) => self.node_reclaimed(node, sched.now(), sched),
             Event::Fault(i) => self.fault(i as usize, sched.now(), sched),
             Event::Control => self.control_tick(sched),
+            Event::KarpenterBatch => self.karpenter_batch(sched.now(), sched),
+            Event::KarpenterValidate => self.karpenter_validate(sched.now(), sched),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod hpa;
 pub(crate) mod raw;
 pub(crate) mod raw_asg;
 pub(crate) mod raw_cluster;
+pub(crate) mod raw_karpenter;
 mod raw_scaling;
 pub mod spec;
 mod spec_cluster;

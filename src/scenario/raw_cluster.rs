@@ -56,7 +56,11 @@ pub struct RawCluster {
     #[serde(default)]
     pub instance_types: Option<Vec<Spanned<RawInstanceType>>>,
     /// The node groups (Auto Scaling groups of one instance type).
-    pub node_groups: Spanned<Vec<Spanned<RawNodeGroup>>>,
+    #[serde(default)]
+    pub node_groups: Option<Spanned<Vec<Spanned<RawNodeGroup>>>>,
+    /// Karpenter NodePools (with `node_autoscaler.kind: karpenter`).
+    #[serde(default)]
+    pub node_pools: Option<Spanned<Vec<Spanned<super::raw_karpenter::RawNodePool>>>>,
     /// Per-node requests of DaemonSets (aws-node, kube-proxy, …), taken off allocatable.
     #[serde(default)]
     pub daemonset_overhead: Option<RawResourcesPlain>,
@@ -231,8 +235,11 @@ pub enum RawScoring {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawNodeAutoscaler {
-    /// `cluster-autoscaler` (Karpenter arrives later).
+    /// `cluster-autoscaler` or `karpenter`.
     pub kind: Spanned<String>,
+    /// Karpenter: the `SpotToSpotConsolidation` feature gate (default false).
+    #[serde(default)]
+    pub spot_to_spot_consolidation: Option<bool>,
     /// Expander chain, e.g. `least-waste` or `priority,least-waste`.
     #[serde(default)]
     pub expander: Option<Spanned<String>>,

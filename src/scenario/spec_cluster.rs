@@ -6,6 +6,7 @@
 use super::spec::ServiceSpec;
 use super::spec::WorkDist;
 use crate::model::cluster::{CapacityType, PodNeeds, Resources, Taint, Toleration};
+use crate::model::karpenter::NodePool;
 use crate::model::scheduler::{AntiAffinity, Scoring, ZONE_LABEL, ZoneSpread};
 use crate::units::Nanos;
 use std::collections::BTreeMap;
@@ -56,6 +57,9 @@ pub struct NodeGroupSpec {
     pub allocatable: Resources,
     /// Windows [from, to) when launches fail for lack of capacity.
     pub shortages: Vec<(Nanos, Nanos)>,
+    /// `Some(p)`: this group stands for Karpenter NodePool `p` (its nodes
+    /// vary in type, price and capacity type; Karpenter, not an ASG, sizes it).
+    pub pool: Option<usize>,
 }
 
 impl NodeGroupSpec {
@@ -112,6 +116,59 @@ pub enum NodeAutoscalerSpec {
         /// `--scale-down-delay-after-add`.
         delay_after_add_ns: Option<Nanos>,
     },
+    /// Karpenter, provisioning from NodePools.
+    Karpenter {
+        /// The NodePools, in file order.
+        pools: Vec<KarpenterPoolSpec>,
+        /// The `SpotToSpotConsolidation` feature gate.
+        spot_to_spot: bool,
+    },
+}
+
+/// A Karpenter NodePool in the scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KarpenterPoolSpec {
+    /// The pool, resolved against the catalog (allocatable less the DaemonSet overhead).
+    pub pool: NodePool,
+    /// The node group (in [`ClusterSpec::groups`]) that stands for it.
+    pub group: usize,
+    /// Windows when launches of matching offerings fail.
+    pub shortages: Vec<OfferingShortage>,
+}
+
+/// A window [from, to) when launches of matching offerings fail (InsufficientInstanceCapacity).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfferingShortage {
+    /// Start.
+    pub from_ns: Nanos,
+    /// End.
+    pub to_ns: Nanos,
+    /// Only this capacity type.
+    pub capacity: Option<CapacityType>,
+    /// Only this instance type.
+    pub instance_type: Option<String>,
+    /// Only this zone.
+    pub zone: Option<String>,
+}
+
+impl OfferingShortage {
+    /// Whether a launch of `instance_type` as `capacity` in `zone` at `now` fails.
+    pub fn hits(
+        &self,
+        instance_type: &str,
+        capacity: CapacityType,
+        zone: &str,
+        now: Nanos,
+    ) -> bool {
+        self.from_ns <= now
+            && now < self.to_ns
+            && self.capacity.is_none_or(|c| c == capacity)
+            && self
+                .instance_type
+                .as_deref()
+                .is_none_or(|t| t == instance_type)
+            && self.zone.as_deref().is_none_or(|z| z == zone)
+    }
 }
 
 /// The cluster.

@@ -54,19 +54,25 @@ pub(super) fn cluster(ctx: &Ctx, raw: &Spanned<RawCluster>) -> Result<ClusterSpe
             memory_bytes: d.memory.map_or(0, |m| m.0 as i64),
             pods: 0,
         });
-    if r.node_groups.value.is_empty() {
+    let raw_groups: &[Spanned<RawNodeGroup>] = r.node_groups.as_ref().map_or(&[], |g| &g.value);
+    let raw_pools = r.node_pools.as_ref().map_or(&[][..], |p| &p.value);
+    if raw_groups.is_empty() && raw_pools.is_empty() {
+        let at = r
+            .node_groups
+            .as_ref()
+            .map_or(&raw.referenced, |g| &g.referenced);
         return Err(ctx
             .err(
-                &r.node_groups.referenced,
+                at,
                 "cluster.node_groups",
-                "expected at least one node group, found an empty list",
+                "expected at least one node group (or Karpenter node pool), found none",
             )
             .with_hint(
                 "add a group: { name: general, instance_type: m5.xlarge, min: 2, max: 10 }",
             ));
     }
     let mut groups: Vec<NodeGroupSpec> = Vec::new();
-    for (i, g) in r.node_groups.value.iter().enumerate() {
+    for (i, g) in raw_groups.iter().enumerate() {
         let spec = group(ctx, i, &g.value, &custom, daemonset)?;
         if groups.iter().any(|o| o.name == spec.name) {
             return Err(ctx
@@ -82,6 +88,21 @@ pub(super) fn cluster(ctx: &Ctx, raw: &Spanned<RawCluster>) -> Result<ClusterSpe
         }
         groups.push(spec);
     }
+    let (pools, pool_groups) =
+        super::karpenter::pools(ctx, raw_pools, &custom, daemonset, groups.len())?;
+    for (i, pg) in pool_groups.iter().enumerate() {
+        if groups.iter().any(|g| g.name == pg.name) {
+            return Err(ctx
+                .err(
+                    &raw_pools[i].value.name.referenced,
+                    format!("cluster.node_pools[{i}].name"),
+                    format!("expected a name no node group has, found \"{}\"", pg.name),
+                )
+                .with_hint("results and events name node groups and pools alike"));
+        }
+    }
+    groups.extend(pool_groups);
+    let autoscaler = node_autoscaler(ctx, r, raw_groups, pools)?;
     Ok(ClusterSpec {
         groups,
         daemonset_overhead: daemonset,
@@ -93,7 +114,7 @@ pub(super) fn cluster(ctx: &Ctx, raw: &Spanned<RawCluster>) -> Result<ClusterSpe
             Some(RawScoring::MostAllocated) => Scoring::MostAllocated,
             _ => Scoring::LeastAllocated,
         },
-        autoscaler: node_autoscaler(ctx, r.node_autoscaler.as_ref(), &r.node_groups.value)?,
+        autoscaler,
     })
 }
 
@@ -119,17 +140,12 @@ fn group(
         },
         (None, Some(c)) => c.clone(),
         (None, None) => {
-            let hint = match catalog::did_you_mean(type_name) {
-                Some(close) => format!("did you mean {close}? `capsim catalog` lists the built-in types; define others under cluster.instance_types"),
-                None => "`capsim catalog` lists the built-in types; define others under cluster.instance_types".to_string(),
-            };
-            return Err(ctx
-                .err(
-                    &g.instance_type.referenced,
-                    format!("{p}.instance_type"),
-                    format!("expected a known instance type, found \"{type_name}\""),
-                )
-                .with_hint(hint));
+            return Err(unknown_type(
+                ctx,
+                &g.instance_type.referenced,
+                format!("{p}.instance_type"),
+                type_name,
+            ));
         }
     };
     let capacity = match g.capacity.as_ref().map(|c| c.value) {
@@ -274,11 +290,36 @@ fn group(
         boot,
         allocatable: alloc,
         shortages,
+        pool: None,
     })
 }
 
+/// The error for an instance type that is neither built in nor defined, with a did-you-mean.
+pub(super) fn unknown_type(
+    ctx: &Ctx,
+    at: &serde_saphyr::Location,
+    path: String,
+    name: &str,
+) -> InputError {
+    let hint = match catalog::did_you_mean(name) {
+        Some(close) => format!(
+            "did you mean {close}? `capsim catalog` lists the built-in types; define others under cluster.instance_types"
+        ),
+        None => {
+            "`capsim catalog` lists the built-in types; define others under cluster.instance_types"
+                .to_string()
+        }
+    };
+    ctx.err(
+        at,
+        path,
+        format!("expected a known instance type, found \"{name}\""),
+    )
+    .with_hint(hint)
+}
+
 /// An interruption rate per node-hour: an Advisor band (`"5-10%"` a month), a monthly share or `"0.002/h"`.
-fn interruption_rate(text: &str) -> Result<f64, String> {
+pub(super) fn interruption_rate(text: &str) -> Result<f64, String> {
     crate::model::spot::parse_interruption_rate(text).map(|r| r.lambda_per_hour())
 }
 
@@ -303,23 +344,53 @@ pub(super) fn effect(
 
 fn node_autoscaler(
     ctx: &Ctx,
-    raw: Option<&Spanned<RawNodeAutoscaler>>,
+    cluster: &RawCluster,
     groups: &[Spanned<RawNodeGroup>],
+    pools: Vec<crate::scenario::spec::KarpenterPoolSpec>,
 ) -> Result<NodeAutoscalerSpec, InputError> {
-    let Some(a) = raw else {
+    let kind = cluster
+        .node_autoscaler
+        .as_ref()
+        .map(|a| a.value.kind.value.trim());
+    if kind != Some("karpenter")
+        && let Some(p) = &cluster.node_pools
+        && !p.value.is_empty()
+    {
+        return Err(ctx
+            .err(
+                &p.referenced,
+                "cluster.node_pools",
+                "expected node pools only with node_autoscaler: { kind: karpenter }",
+            )
+            .with_hint("add node_autoscaler: { kind: karpenter }, or use node_groups with the cluster-autoscaler"));
+    }
+    let Some(a) = cluster.node_autoscaler.as_ref() else {
         return Ok(NodeAutoscalerSpec::None);
     };
     let r = &a.value;
-    if r.kind.value != "cluster-autoscaler" {
+    if kind == Some("karpenter") {
+        return karpenter(ctx, a, pools);
+    }
+    if kind != Some("cluster-autoscaler") {
         return Err(ctx
             .err(
                 &r.kind.referenced,
                 "cluster.node_autoscaler.kind",
-                format!("expected cluster-autoscaler, found \"{}\"", r.kind.value),
+                format!(
+                    "expected cluster-autoscaler or karpenter, found \"{}\"",
+                    r.kind.value
+                ),
             )
-            .with_hint(
-                "Karpenter is not built yet; leave node_autoscaler out for fixed node groups",
-            ));
+            .with_hint("leave node_autoscaler out for fixed node groups"));
+    }
+    if r.spot_to_spot_consolidation.is_some() {
+        return Err(ctx
+            .err(
+                &a.referenced,
+                "cluster.node_autoscaler.spot_to_spot_consolidation",
+                "expected spot_to_spot_consolidation only with kind: karpenter",
+            )
+            .with_hint("the cluster-autoscaler does not consolidate; remove the key"));
     }
     const EXPANDERS: &[&str] = &[
         "least-waste",
@@ -373,5 +444,59 @@ fn node_autoscaler(
             .as_ref()
             .map(|d| d.value.0),
         delay_after_add_ns: r.scale_down_delay_after_add.as_ref().map(|d| d.value.0),
+    })
+}
+
+/// `node_autoscaler: { kind: karpenter }`: needs node pools; takes none of the cluster-autoscaler's flags.
+fn karpenter(
+    ctx: &Ctx,
+    a: &Spanned<RawNodeAutoscaler>,
+    pools: Vec<crate::scenario::spec::KarpenterPoolSpec>,
+) -> Result<NodeAutoscalerSpec, InputError> {
+    let r = &a.value;
+    if pools.is_empty() {
+        return Err(ctx
+            .err(
+                &r.kind.referenced,
+                "cluster.node_autoscaler.kind",
+                "expected cluster.node_pools for Karpenter, found none",
+            )
+            .with_hint("add node_pools: [{ name: default, instance_types: [m5.large, m5.xlarge], capacity_types: [spot, on-demand] }]"));
+    }
+    let ca_only = [
+        ("expander", r.expander.is_some()),
+        (
+            "balance_similar_node_groups",
+            r.balance_similar_node_groups.is_some(),
+        ),
+        ("priorities", r.priorities.is_some()),
+        ("scan_interval", r.scan_interval.is_some()),
+        (
+            "scale_down_unneeded_time",
+            r.scale_down_unneeded_time.is_some(),
+        ),
+        (
+            "scale_down_utilization_threshold",
+            r.scale_down_utilization_threshold.is_some(),
+        ),
+        (
+            "scale_down_delay_after_add",
+            r.scale_down_delay_after_add.is_some(),
+        ),
+    ];
+    if let Some((key, _)) = ca_only.iter().find(|(_, set)| *set) {
+        return Err(ctx
+            .err(
+                &a.referenced,
+                format!("cluster.node_autoscaler.{key}"),
+                format!("expected no {key} with kind: karpenter"),
+            )
+            .with_hint(
+                "it is a cluster-autoscaler flag; Karpenter's settings go on each node pool",
+            ));
+    }
+    Ok(NodeAutoscalerSpec::Karpenter {
+        pools,
+        spot_to_spot: r.spot_to_spot_consolidation.unwrap_or(false),
     })
 }

@@ -11,6 +11,7 @@
 mod asg;
 mod cluster;
 mod events;
+mod karpenter;
 mod placement;
 mod scaling;
 mod service;

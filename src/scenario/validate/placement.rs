@@ -8,7 +8,7 @@ use crate::error::InputError;
 use crate::model::cluster::Toleration;
 use crate::model::scheduler::{AntiAffinity, ZoneSpread};
 use crate::scenario::raw::RawPod;
-use crate::scenario::spec::{ClusterSpec, PlacementSpec};
+use crate::scenario::spec::{ClusterSpec, NodeAutoscalerSpec, PlacementSpec};
 
 /// The placement fields of the pod of the service at path `p`.
 pub(super) fn placement(ctx: &Ctx, p: &str, raw: &RawPod) -> Result<PlacementSpec, InputError> {
@@ -122,12 +122,38 @@ pub(super) fn fit_warnings(
     for (i, s) in services.iter().enumerate() {
         let needs = s.pod_needs();
         // A zone selector may pin one of the group's zones: try each.
-        let fits = cluster.groups.iter().any(|g| {
-            g.allocatable.fits(needs.requests)
-                && g.zones
-                    .iter()
-                    .any(|z| needs.admits(&g.node_labels(z), &g.taints))
-        });
+        let fits = cluster
+            .groups
+            .iter()
+            .any(|g| match (g.pool, &cluster.autoscaler) {
+                (Some(p), NodeAutoscalerSpec::Karpenter { pools, .. }) => {
+                    // A pool fits if any type, capacity type and zone it may launch does.
+                    let pool = &pools[p].pool;
+                    (0..pool.types.len()).any(|t| {
+                        pool.types[t].allocatable.fits(needs.requests)
+                            && pool.spec.capacity_types.iter().any(|&c| {
+                                pool.spec.zones.iter().any(|z| {
+                                    needs.admits(&pool.node_labels(t, c, z), &pool.spec.taints)
+                                })
+                            })
+                    })
+                }
+                _ => {
+                    g.allocatable.fits(needs.requests)
+                        && g.zones
+                            .iter()
+                            .any(|z| needs.admits(&g.node_labels(z), &g.taints))
+                }
+            });
+        let karpenter = matches!(cluster.autoscaler, NodeAutoscalerSpec::Karpenter { .. });
+        let hard = matches!(s.placement.anti_affinity, Some(AntiAffinity::Required))
+            || s.placement.zone_spread.is_some_and(|z| z.hard);
+        if karpenter && hard {
+            ctx.warnings.push(format!(
+                "services[{i}] ({}): Karpenter's provisioning here packs by requests, selectors and taints only; required anti-affinity and hard zone spread are not in its plan, so pods it plans onto one node may stay Pending",
+                s.name
+            ));
+        }
         if !fits {
             ctx.warnings.push(format!(
                 "services[{i}] ({}): its pods fit no node group (requests {}m CPU, {} MiB; node selector and taints considered); they will stay Pending",
