@@ -239,12 +239,7 @@ fn an_hpa_scaling_mid_rollout_is_honoured() {
         (end.desired_replicas, end.pods, end.pending_replicas),
         (last_hpa, last_hpa, 0)
     );
-    let in_effect = hpa
-        .iter()
-        .rev()
-        .find(|e| e.at_ns <= done.at_ns)
-        .unwrap()
-        .to;
+    let in_effect = hpa.iter().rev().find(|e| e.at_ns <= done.at_ns).unwrap().to;
     assert_eq!(done.to, in_effect);
     assert!(last_hpa > 4);
     assert!(r.services[0].outcomes.is_balanced());

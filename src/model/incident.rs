@@ -20,6 +20,7 @@
 use super::traffic::{Part, RateFn};
 use crate::scenario::{EventKind, IncidentChange, Scenario, TrafficIncident};
 use crate::units::{format_duration, nanos_to_secs};
+use std::f64::consts::TAU;
 
 /// Service `i`'s rate function: its components, changed by its incidents.
 pub(super) fn service_rate(scenario: &Scenario, i: usize) -> RateFn {
@@ -158,6 +159,66 @@ impl Window {
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &c| {
                 (lo.min(c), hi.max(c))
             })
+    }
+}
+
+/// The pieces of a component that a window's integral needs.
+impl Part {
+    /// Appends the times in (a, b) where this part bends or jumps.
+    pub(super) fn breaks_in(&self, a: f64, b: f64, out: &mut Vec<f64>) {
+        match self {
+            Part::Constant(_) | Part::Diurnal { .. } => {}
+            Part::Linear { points, .. } => {
+                out.extend(points.iter().map(|p| p.0).filter(|&t| t > a && t < b));
+            }
+            Part::Trace(tr) => {
+                let first = ((a - tr.start_s) / tr.step_s).floor().max(0.0) as usize;
+                for k in first..=tr.rates.len() {
+                    let t = tr.start_s + k as f64 * tr.step_s;
+                    if t >= b || t >= tr.stop_s() {
+                        break;
+                    }
+                    if t > a {
+                        out.push(t);
+                    }
+                }
+                let stop = tr.stop_s();
+                if stop > a && stop < b {
+                    out.push(stop);
+                }
+            }
+        }
+    }
+
+    /// ∫ₐᵇ r(x)·(α + β(x − a)) dx, for [a, b] on which this part neither bends nor jumps.
+    pub(super) fn weighted(&self, a: f64, b: f64, alpha: f64, beta: f64) -> f64 {
+        let h = b - a;
+        match self {
+            Part::Constant(c) => c * (alpha * h + beta * h * h / 2.0),
+            Part::Diurnal {
+                min,
+                max,
+                peak,
+                period,
+            } => {
+                // r = C + A·cos(ω(x − peak)); the cosine term by parts.
+                let (c, amp, w) = ((min + max) / 2.0, (max - min) / 2.0, TAU / period);
+                let f = |x: f64| {
+                    let phase = w * (x - peak);
+                    (alpha + beta * (x - a)) * phase.sin() / w + beta * phase.cos() / (w * w)
+                };
+                c * (alpha * h + beta * h * h / 2.0) + amp * (f(b) - f(a))
+            }
+            Part::Linear { .. } | Part::Trace(_) => {
+                // Linear inside: read it at interior points (jumps sit on the ends).
+                let (r1, r2) = (self.rate(a + h / 4.0), self.rate(a + 3.0 * h / 4.0));
+                let slope = (r2 - r1) / (h / 2.0);
+                let r0 = r1 - slope * h / 4.0;
+                alpha * r0 * h
+                    + (alpha * slope + beta * r0) * h * h / 2.0
+                    + beta * slope * h * h * h / 3.0
+            }
+        }
     }
 }
 

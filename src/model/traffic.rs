@@ -14,9 +14,9 @@ use std::f64::consts::TAU;
 /// A trace with its running integral precomputed.
 #[derive(Debug, Clone)]
 pub(super) struct TraceFn {
-    start_s: f64,
-    step_s: f64,
-    rates: Vec<f64>,
+    pub(super) start_s: f64,
+    pub(super) step_s: f64,
+    pub(super) rates: Vec<f64>,
     /// prefix[k] = ∫ from start_s over the first k cells.
     prefix: Vec<f64>,
     end_s: f64,
@@ -55,7 +55,7 @@ impl TraceFn {
     }
 
     /// Scenario time where the data stops (end of the last cell, or `to`).
-    fn stop_s(&self) -> f64 {
+    pub(super) fn stop_s(&self) -> f64 {
         self.end_s
             .min(self.start_s + self.step_s * self.rates.len() as f64)
     }
@@ -207,65 +207,6 @@ impl Part {
                 .filter(|(t, _)| *t > a && *t < b)
                 .fold(ends, |(lo, hi), (_, r)| (lo.min(*r), hi.max(*r))),
             Part::Trace(tr) => tr.bounds(a, b),
-        }
-    }
-}
-
-impl Part {
-    /// Appends the times in (a, b) where this part bends or jumps.
-    pub(super) fn breaks_in(&self, a: f64, b: f64, out: &mut Vec<f64>) {
-        match self {
-            Part::Constant(_) | Part::Diurnal { .. } => {}
-            Part::Linear { points, .. } => {
-                out.extend(points.iter().map(|p| p.0).filter(|&t| t > a && t < b));
-            }
-            Part::Trace(tr) => {
-                let first = ((a - tr.start_s) / tr.step_s).floor().max(0.0) as usize;
-                for k in first..=tr.rates.len() {
-                    let t = tr.start_s + k as f64 * tr.step_s;
-                    if t >= b || t >= tr.stop_s() {
-                        break;
-                    }
-                    if t > a {
-                        out.push(t);
-                    }
-                }
-                let stop = tr.stop_s();
-                if stop > a && stop < b {
-                    out.push(stop);
-                }
-            }
-        }
-    }
-
-    /// ∫ₐᵇ r(x)·(α + β(x − a)) dx, for [a, b] on which this part neither bends nor jumps.
-    pub(super) fn weighted(&self, a: f64, b: f64, alpha: f64, beta: f64) -> f64 {
-        let h = b - a;
-        match self {
-            Part::Constant(c) => c * (alpha * h + beta * h * h / 2.0),
-            Part::Diurnal {
-                min,
-                max,
-                peak,
-                period,
-            } => {
-                // r = C + A·cos(ω(x − peak)); the cosine term by parts.
-                let (c, amp, w) = ((min + max) / 2.0, (max - min) / 2.0, TAU / period);
-                let f = |x: f64| {
-                    let phase = w * (x - peak);
-                    (alpha + beta * (x - a)) * phase.sin() / w + beta * phase.cos() / (w * w)
-                };
-                c * (alpha * h + beta * h * h / 2.0) + amp * (f(b) - f(a))
-            }
-            Part::Linear { .. } | Part::Trace(_) => {
-                // Linear inside: read it at interior points (jumps sit on the ends).
-                let (r1, r2) = (self.rate(a + h / 4.0), self.rate(a + 3.0 * h / 4.0));
-                let slope = (r2 - r1) / (h / 2.0);
-                let r0 = r1 - slope * h / 4.0;
-                alpha * r0 * h
-                    + (alpha * slope + beta * r0) * h * h / 2.0
-                    + beta * slope * h * h * h / 3.0
-            }
         }
     }
 }
