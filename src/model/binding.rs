@@ -35,7 +35,7 @@ impl World {
         *view.apps.entry(want.app.clone()).or_insert(0) += 1;
         let n = &mut c.nodes[node];
         n.pods.push(id);
-        n.images.push((s, 0));
+        n.images.push(((s, self.lives[id as usize].revision), 0));
         self.lives[id as usize].node = Some(node as u32);
         true
     }
@@ -146,6 +146,8 @@ impl World {
         sched: &mut EventScheduler<Event>,
     ) {
         let s = self.pods[id as usize].service;
+        // A new template revision is a new image: what the node holds of older ones does not help.
+        let image = (s, self.lives[id as usize].revision);
         let c = self.cluster.as_mut().expect("binding needs a cluster");
         let view = &mut c.views[node as usize];
         view.requested = view.requested.plus(want.needs.requests);
@@ -157,11 +159,11 @@ impl World {
         let times = svc
             .startup
             .times_with_pull(now, &mut svc.life_rng, |start, pull_ns| {
-                match images.iter().find(|(img, _)| *img == s) {
+                match images.iter().find(|(img, _)| *img == image) {
                     Some(&(_, ready)) => ready.max(start),
                     None => {
                         let ready = start.saturating_add(pull_ns);
-                        images.push((s, ready));
+                        images.push((image, ready));
                         ready
                     }
                 }

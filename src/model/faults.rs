@@ -1,7 +1,10 @@
 //! Scheduled faults (`events:`): a mass spot reclaim, node failures, a zone
 //! outage, a metrics outage (the pipeline delivers nothing, so every HPA
 //! metric fails and the HPAs hold, as the controller does when the metrics
-//! API errors).
+//! API errors). The events that act on a service are dispatched from here
+//! too: a rolling deployment starts ([`super::rollout`]); a traffic
+//! incident, already part of the service's rate ([`super::incident`]), is
+//! recorded.
 //!
 //! A spot reclaim gives the chosen nodes (the oldest Ready ones, the share
 //! rounded up) their two-minute notice, as [`super::interruptions`] does for
@@ -23,6 +26,26 @@ impl World {
     /// Scheduled event `i` happens at `now`.
     pub(super) fn fault(&mut self, i: usize, now: Nanos, sched: &mut Scheduler<Event>) {
         let kind = self.faults[i].kind.clone();
+        match kind {
+            EventKind::RollingDeployment { service, strategy } => {
+                self.start_rollout(service as u32, strategy, now, sched);
+                return;
+            }
+            EventKind::TrafficIncident { service, incident } => {
+                // The change is part of the service's rate function from the start; this records it.
+                self.events.push(ScalingEvent {
+                    at_ns: now,
+                    target: self.services[service].name.clone(),
+                    source: "fault",
+                    from: 0,
+                    to: 0,
+                    reason: super::incident::describe(&incident),
+                    metrics: String::new(),
+                });
+                return;
+            }
+            _ => {}
+        }
         if let EventKind::MetricsOutage { duration_ns } = kind {
             self.metrics_out_until = now.saturating_add(duration_ns);
             self.events.push(ScalingEvent {
@@ -90,7 +113,9 @@ impl World {
                     ),
                 )
             }
-            EventKind::MetricsOutage { .. } => unreachable!("handled above"),
+            EventKind::MetricsOutage { .. }
+            | EventKind::RollingDeployment { .. }
+            | EventKind::TrafficIncident { .. } => unreachable!("handled above"),
         };
         self.events.push(ScalingEvent {
             at_ns: now,
@@ -107,7 +132,9 @@ impl World {
                     self.spot_notice(id, now, sched);
                 }
             }
-            EventKind::MetricsOutage { .. } => {}
+            EventKind::MetricsOutage { .. }
+            | EventKind::RollingDeployment { .. }
+            | EventKind::TrafficIncident { .. } => {}
             EventKind::NodeFailure { .. } | EventKind::ZoneOutage { .. } => {
                 let mut groups: Vec<u32> = Vec::new();
                 for id in victims {

@@ -43,8 +43,8 @@ pub struct NodeState {
     pub launched_ns: Nanos,
     /// Pods bound to it.
     pub pods: Vec<u32>,
-    /// Images on the node: (service, when the pull ends or ended).
-    pub(super) images: Vec<(u32, Nanos)>,
+    /// Images on the node: ((service, template revision), when the pull ends or ended).
+    pub(super) images: Vec<((u32, u32), Nanos)>,
     /// Its spot interruption notice came: AWS terminates it at the deadline, not before.
     pub interrupting: bool,
     /// Its instance type.

@@ -41,6 +41,7 @@ impl World {
                 warm_until: 0,
                 history: History::default(),
                 node: None,
+                revision: 0,
             },
         );
         if self.cluster.is_some() && !self.bind_initial(id) {
@@ -58,8 +59,15 @@ impl World {
         svc.replicas.set(0, svc.pods.len() as u32);
     }
 
-    /// Creates a pod of service `s` at `now`; it turns Ready at its first successful probe.
-    fn create_pod(&mut self, s: u32, now: Nanos, sched: &mut Scheduler<Event>) {
+    /// Creates a pod of service `s` from template `revision` at `now`; it
+    /// turns Ready at its first successful probe.
+    pub(super) fn create_pod(
+        &mut self,
+        s: u32,
+        revision: u32,
+        now: Nanos,
+        sched: &mut Scheduler<Event>,
+    ) {
         if self.cluster.is_some() {
             let id = self.push_pod(
                 s,
@@ -71,6 +79,7 @@ impl World {
                     warm_until: 0,
                     history: History::default(),
                     node: None,
+                    revision,
                 },
             );
             self.cluster.as_mut().expect("checked").pending.push(id);
@@ -88,13 +97,15 @@ impl World {
                 warm_until: 0,
                 history: History::default(),
                 node: None,
+                revision,
             },
         );
         sched.at(times.ready_ns, Event::PodReady(id));
     }
 
-    /// Pod `id` passed its readiness probe: it joins the endpoints.
-    pub(super) fn pod_ready(&mut self, id: u32, now: Nanos) {
+    /// Pod `id` passed its readiness probe: it joins the endpoints (and a
+    /// rollout of its service may take its next step).
+    pub(super) fn pod_ready(&mut self, id: u32, now: Nanos, sched: &mut Scheduler<Event>) {
         let life = &mut self.lives[id as usize];
         if life.stage != Stage::Starting {
             return; // deleted while starting
@@ -108,9 +119,13 @@ impl World {
         }
         svc.endpoints.push(id);
         svc.ready_pod_s.change(now, 1.0);
+        if svc.rollout.is_some() {
+            self.rollout_sync(s as u32, now, sched);
+        }
     }
 
-    /// Sets the replicas of service `s` to `desired`, creating or deleting pods.
+    /// Sets the replicas of service `s` to `desired`, creating or deleting
+    /// pods (during a rollout, its ReplicaSets scale in proportion).
     pub(super) fn scale_to(
         &mut self,
         s: u32,
@@ -118,15 +133,20 @@ impl World {
         now: Nanos,
         sched: &mut Scheduler<Event>,
     ) {
+        if self.services[s as usize].rollout.is_some() {
+            self.rollout_scale(s, desired, now, sched);
+            return;
+        }
         let svc = &mut self.services[s as usize];
         svc.desired = desired;
+        let revision = svc.revision;
         let active = svc.pods.len() as u32 - svc.terminating;
         if desired > active {
             for _ in active..desired {
-                self.create_pod(s, now, sched);
+                self.create_pod(s, revision, now, sched);
             }
         } else if desired < active {
-            let victims = self.deletion_order(s, (active - desired) as usize);
+            let victims = self.deletion_order(s, (active - desired) as usize, |_| true);
             for id in victims {
                 self.delete_pod(id, now, sched);
             }
@@ -137,13 +157,22 @@ impl World {
         self.schedule_pending(now, sched);
     }
 
-    /// The `n` pods of service `s` the ReplicaSet controller deletes first.
-    fn deletion_order(&self, s: u32, n: usize) -> Vec<u32> {
+    /// The `n` pods of service `s` (those `of_set` takes: one ReplicaSet's)
+    /// the ReplicaSet controller deletes first.
+    pub(super) fn deletion_order(
+        &self,
+        s: u32,
+        n: usize,
+        of_set: impl Fn(&PodLife) -> bool,
+    ) -> Vec<u32> {
         let mut candidates: Vec<u32> = self.services[s as usize]
             .pods
             .iter()
             .copied()
-            .filter(|&p| self.lives[p as usize].stage != Stage::Terminating)
+            .filter(|&p| {
+                let l = &self.lives[p as usize];
+                l.stage != Stage::Terminating && of_set(l)
+            })
             .collect();
         // Not ready first; then the most recently Ready (or created); ties: the newest pod.
         candidates.sort_by_key(|&p| {

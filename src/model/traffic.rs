@@ -1,20 +1,22 @@
 //! The rate function r(t) of a service: value, integral and bounds.
 //!
-//! r(t) is the sum of the scenario's rate components. Arrival generators
+//! r(t) is the sum of the scenario's rate components, changed by the
+//! service's traffic incidents ([`super::incident`]). Arrival generators
 //! need three things of it: its value (thinning), its integral Λ(t) from 0
 //! (deterministic arrivals, expected request counts) and tight bounds on
 //! short intervals (the thinning envelope). All are exact for every
 //! component; times are seconds from the start of the run.
 
-use crate::scenario::{Interpolation, RateComponent, TraceRate};
+use super::incident::{Window, trapezoid};
+use crate::scenario::{IncidentChange, Interpolation, RateComponent, TraceRate, TrafficIncident};
 use std::f64::consts::TAU;
 
 /// A trace with its running integral precomputed.
 #[derive(Debug, Clone)]
-struct TraceFn {
-    start_s: f64,
-    step_s: f64,
-    rates: Vec<f64>,
+pub(super) struct TraceFn {
+    pub(super) start_s: f64,
+    pub(super) step_s: f64,
+    pub(super) rates: Vec<f64>,
     /// prefix[k] = ∫ from start_s over the first k cells.
     prefix: Vec<f64>,
     end_s: f64,
@@ -53,7 +55,7 @@ impl TraceFn {
     }
 
     /// Scenario time where the data stops (end of the last cell, or `to`).
-    fn stop_s(&self) -> f64 {
+    pub(super) fn stop_s(&self) -> f64 {
         self.end_s
             .min(self.start_s + self.step_s * self.rates.len() as f64)
     }
@@ -126,7 +128,7 @@ impl TraceFn {
 
 /// One component in evaluable form.
 #[derive(Debug, Clone)]
-enum Part {
+pub(super) enum Part {
     Constant(f64),
     Diurnal {
         min: f64,
@@ -143,7 +145,7 @@ enum Part {
 }
 
 impl Part {
-    fn rate(&self, t: f64) -> f64 {
+    pub(super) fn rate(&self, t: f64) -> f64 {
         match self {
             Part::Constant(r) => *r,
             Part::Diurnal {
@@ -175,7 +177,7 @@ impl Part {
         }
     }
 
-    fn bounds(&self, a: f64, b: f64) -> (f64, f64) {
+    pub(super) fn bounds(&self, a: f64, b: f64) -> (f64, f64) {
         let ends = (
             self.rate(a).min(self.rate(b)),
             self.rate(a).max(self.rate(b)),
@@ -252,10 +254,15 @@ fn linear_integral(points: &[(f64, f64)], after: f64, t: f64) -> f64 {
     total + segment(last.0, after, f64::INFINITY, after)
 }
 
-/// r(t) = the sum of a service's rate components.
+/// r(t) = the sum of a service's rate components, changed by its incidents.
 #[derive(Debug, Clone)]
 pub struct RateFn {
+    /// The components, then the additive incidents.
     parts: Vec<Part>,
+    /// How many of `parts` are the scenario's own components.
+    base: usize,
+    /// Multiplicative incidents (over the components only).
+    windows: Vec<Window>,
 }
 
 impl RateFn {
@@ -306,32 +313,72 @@ impl RateFn {
                 }
                 RateComponent::Trace(t) => Part::Trace(TraceFn::new(t)),
             })
-            .collect();
-        RateFn { parts }
+            .collect::<Vec<Part>>();
+        RateFn {
+            base: parts.len(),
+            parts,
+            windows: Vec::new(),
+        }
+    }
+
+    /// This rate changed by `incident` from `start_s` on (incidents do not
+    /// compound: a multiplicative one scales the components only).
+    pub fn with_incident(mut self, start_s: f64, incident: &TrafficIncident) -> Self {
+        match incident.change {
+            IncidentChange::AddRps(rps) => self.parts.push(Part::Linear {
+                points: trapezoid(start_s, incident, rps),
+                after: 0.0,
+            }),
+            IncidentChange::Multiply(m) => {
+                let w = Window::new(start_s, incident, m, &self.parts[..self.base]);
+                self.windows.push(w);
+            }
+        }
+        self
     }
 
     /// r(t), requests per second.
     #[inline]
     pub fn rate(&self, t: f64) -> f64 {
-        self.parts.iter().map(|p| p.rate(t)).sum::<f64>().max(0.0)
+        let base: f64 = self.parts[..self.base].iter().map(|p| p.rate(t)).sum();
+        let extra: f64 = self.parts[self.base..].iter().map(|p| p.rate(t)).sum();
+        let scaled: f64 = self.windows.iter().map(|w| w.rate(t, base)).sum();
+        (base + extra + scaled).max(0.0)
     }
 
     /// Λ(t) = ∫₀ᵗ r, the expected number of arrivals by `t`.
     pub fn integral(&self, t: f64) -> f64 {
-        self.parts.iter().map(|p| p.integral(t)).sum()
+        let parts: f64 = self.parts.iter().map(|p| p.integral(t)).sum();
+        let base = &self.parts[..self.base];
+        parts
+            + self
+                .windows
+                .iter()
+                .map(|w| w.integral(t, base))
+                .sum::<f64>()
     }
 
     /// (min, max) of r on [a, b].
     pub fn bounds(&self, a: f64, b: f64) -> (f64, f64) {
-        self.parts.iter().fold((0.0, 0.0), |(lo, hi), p| {
-            let (l, h) = p.bounds(a, b);
-            (lo + l, hi + h)
-        })
+        let sum = |parts: &[Part]| {
+            parts.iter().fold((0.0, 0.0), |(lo, hi), p| {
+                let (l, h) = p.bounds(a, b);
+                (lo + l, hi + h)
+            })
+        };
+        let base = sum(&self.parts[..self.base]);
+        let extra = sum(&self.parts[self.base..]);
+        self.windows
+            .iter()
+            .fold((base.0 + extra.0, base.1 + extra.1), |(lo, hi), w| {
+                let (l, h) = w.bounds(a, b, base);
+                (lo + l, hi + h)
+            })
     }
 
     /// True when r is the same at every time.
     pub fn is_constant(&self) -> bool {
-        self.parts.iter().all(|p| matches!(p, Part::Constant(_)))
+        self.windows.is_empty() && self.parts.iter().all(|p| matches!(p, Part::Constant(_)))
     }
 
     /// A span short enough that bounds over it are tight (the thinning envelope's cell).

@@ -17,7 +17,6 @@ use super::pipeline::History;
 use super::pod::{Pod, Usage};
 use super::provisioner::KarpenterRuntime;
 use super::scheduler::{AntiAffinity, PodToPlace};
-use super::traffic::RateFn;
 use crate::engine::rng::{SimRng, StreamKey};
 use crate::engine::{Model, Scheduler};
 use crate::metrics::cluster::{ClusterResult, ClusterRow, NodeRecord};
@@ -103,6 +102,8 @@ pub(super) struct PodLife {
     pub history: History,
     /// The node it is bound to (with a cluster).
     pub node: Option<u32>,
+    /// Its pod template's revision (0 for the template the run starts with).
+    pub revision: u32,
 }
 
 /// How one service's pods are built.
@@ -150,6 +151,10 @@ pub(super) struct ServiceState {
     pub placement: PodToPlace,
     /// The last reason its pods found no node.
     pub unschedulable: Option<String>,
+    /// The Deployment's current pod template revision (new pods get it).
+    pub revision: u32,
+    /// A rolling deployment under way.
+    pub rollout: Option<Box<super::rollout::Rollout>>,
 }
 
 /// The state of one run.
@@ -198,7 +203,11 @@ impl World {
             let milli = |x: f64| (x * 1000.0).round() as i64;
             services.push(ServiceState {
                 name: s.name.clone(),
-                arrivals: ArrivalGen::new(s.traffic.arrivals, RateFn::new(&s.traffic.rate), end_s),
+                arrivals: ArrivalGen::new(
+                    s.traffic.arrivals,
+                    super::incident::service_rate(scenario, i),
+                    end_s,
+                ),
                 arrival_rng: key(i, stream::ARRIVALS),
                 cpu: Sampler::new(&s.request.cpu),
                 io: s.request.io.as_ref().map(Sampler::new),
@@ -237,6 +246,8 @@ impl World {
                     spread: s.placement.zone_spread,
                 },
                 unschedulable: None,
+                revision: 0,
+                rollout: None,
             });
             recorders.push(ServiceRecorder::new(
                 s.request.timeout_ns,
@@ -405,7 +416,7 @@ impl Model for World {
                     sched.at(now + self.interval_ns, Event::Tick);
                 }
             }
-            Event::PodReady(pod) => self.pod_ready(pod, sched.now()),
+            Event::PodReady(pod) => self.pod_ready(pod, sched.now(), sched),
             Event::PodKill(pod) => self.kill_pod(pod, sched.now(), sched),
             Event::NodeReady(node) => self.node_ready(node, sched.now(), sched),
             Event::SpotNotice(node) => self.spot_notice(node, sched.now(), sched),

@@ -121,11 +121,18 @@ pub fn lookup(name: &str) -> Option<&'static InstanceType> {
 /// Closest by edit distance (case-insensitive), if within a third of the
 /// name's length (at least 2 edits); the first in name order on ties.
 pub fn did_you_mean(name: &str) -> Option<&'static str> {
+    closest(name, CATALOG.iter().map(|it| it.name))
+}
+
+/// The closest of `names` to a misspelled `name`, by the rule of
+/// [`did_you_mean`] (edit distance, case-insensitive, within a third of the
+/// name's length and at least 2 edits; the first on ties).
+pub fn closest<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wanted = name.trim().to_ascii_lowercase();
     let limit = (wanted.chars().count() / 3).max(2);
-    CATALOG
-        .iter()
-        .map(|it| (edit_distance(&wanted, it.name), it.name))
+    names
+        .into_iter()
+        .map(|n| (edit_distance(&wanted, &n.to_ascii_lowercase()), n))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
         .map(|(_, n)| n)

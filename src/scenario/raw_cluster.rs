@@ -304,6 +304,12 @@ pub struct RawEvent {
     /// The metrics pipeline delivers nothing: HPAs hold.
     #[serde(default)]
     pub metrics_outage: Option<RawMetricsOutage>,
+    /// A service's Deployment rolls out a new pod template.
+    #[serde(default)]
+    pub rolling_deployment: Option<Spanned<super::raw_events::RawRollingDeployment>>,
+    /// A service's rate changes for a while.
+    #[serde(default)]
+    pub traffic_incident: Option<Spanned<super::raw_events::RawTrafficIncident>>,
 }
 
 /// `metrics_outage:`.

@@ -5,6 +5,7 @@
 //! already loaded and resampled onto a regular grid.
 
 pub use super::spec_cluster::*;
+pub use super::spec_events::*;
 pub use super::spec_scaling::*;
 use crate::units::Nanos;
 use std::sync::Arc;

@@ -228,6 +228,20 @@ pub enum EventKind {
         /// How long.
         duration_ns: Nanos,
     },
+    /// A new pod template for a service's Deployment, rolled out under `strategy`.
+    RollingDeployment {
+        /// Service index.
+        service: usize,
+        /// maxSurge and maxUnavailable.
+        strategy: super::spec_events::RollingUpdate,
+    },
+    /// The service's rate changes for a while (already part of its r(t)).
+    TrafficIncident {
+        /// Service index.
+        service: usize,
+        /// What changes, and for how long.
+        incident: super::spec_events::TrafficIncident,
+    },
 }
 
 /// A scheduled event.

@@ -1,18 +1,21 @@
 //! `events:` — scheduled faults (spot reclaims, node failures, zone and
-//! metrics outages) → [`EventSpec`], checked against the cluster.
+//! metrics outages) → [`EventSpec`], checked against the cluster; the
+//! events that act on a service (rolling deployments, traffic incidents)
+//! are checked in [`super::service_events`].
 
 use super::Ctx;
 use crate::error::InputError;
 use crate::model::cluster::CapacityType;
 use crate::scenario::raw_cluster::RawEvent;
-use crate::scenario::spec::{ClusterSpec, EventKind, EventSpec};
+use crate::scenario::spec::{ClusterSpec, EventKind, EventSpec, ServiceSpec};
 use serde_saphyr::Spanned;
 
-/// Checks `events:` against the cluster.
+/// Checks `events:` against the cluster and the services.
 pub(super) fn events(
     ctx: &Ctx,
     raw: Option<&Spanned<Vec<Spanned<RawEvent>>>>,
     cluster: Option<&ClusterSpec>,
+    services: &[ServiceSpec],
     duration_ns: crate::units::Nanos,
 ) -> Result<Vec<EventSpec>, InputError> {
     let Some(raw) = raw else {
@@ -62,10 +65,12 @@ pub(super) fn events(
             r.node_failure.is_some(),
             r.zone_outage.is_some(),
             r.metrics_outage.is_some(),
+            r.rolling_deployment.is_some(),
+            r.traffic_incident.is_some(),
         ];
         if kinds.iter().filter(|k| **k).count() != 1 {
             return Err(ctx
-                .err(&r.at.referenced, p, "expected exactly one of spot_reclaim, node_failure, zone_outage, metrics_outage")
+                .err(&r.at.referenced, p, "expected exactly one of spot_reclaim, node_failure, zone_outage, metrics_outage, rolling_deployment, traffic_incident")
                 .with_hint("write one event per list item, for example { at: \"14:00\", zone_outage: { zone: b, for: 30m } }"));
         }
         let kind = if let Some(s) = &r.spot_reclaim {
@@ -104,6 +109,10 @@ pub(super) fn events(
                 group: group(&format!("{p}.node_failure"), &n.group)?,
                 count: n.count.map_or(1, |c| c.0.min(100_000) as u32),
             }
+        } else if let Some(d) = &r.rolling_deployment {
+            super::service_events::rolling_deployment(ctx, &p, d, services)?
+        } else if let Some(t) = &r.traffic_incident {
+            super::service_events::traffic_incident(ctx, &p, t, at_ns, services, &out)?
         } else if let Some(m) = &r.metrics_outage {
             EventKind::MetricsOutage {
                 duration_ns: m.duration.value.0,

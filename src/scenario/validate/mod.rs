@@ -15,6 +15,7 @@ mod karpenter;
 mod placement;
 mod scaling;
 mod service;
+mod service_events;
 mod traffic;
 mod work;
 
@@ -162,7 +163,6 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
         .as_ref()
         .map(|c| cluster::cluster(ctx, c))
         .transpose()?;
-    let events = events::events(ctx, raw.events.as_ref(), cluster.as_ref(), duration_ns)?;
     let mut services: Vec<ServiceSpec> = Vec::with_capacity(raw.services.value.len());
     for (i, s) in raw.services.value.into_iter().enumerate() {
         let at = s.value.name.referenced;
@@ -181,6 +181,13 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
         }
         services.push(spec);
     }
+    let events = events::events(
+        ctx,
+        raw.events.as_ref(),
+        cluster.as_ref(),
+        &services,
+        duration_ns,
+    )?;
     if let Some(c) = &cluster {
         placement::fit_warnings(ctx, c, &services);
     }

@@ -17,6 +17,7 @@ mod tree;
 use super::raw::SPANNED_FIELDS;
 use super::raw_asg::ASG_SPANNED_FIELDS;
 use super::raw_cluster::CLUSTER_SPANNED_FIELDS;
+use super::raw_events::EVENTS_SPANNED_FIELDS;
 use super::raw_karpenter::KARPENTER_SPANNED_FIELDS;
 use crate::error::InputError;
 use explain::{explain, is_syntax};
@@ -109,6 +110,7 @@ fn display_path(path: &serde_path_to_error::Path) -> String {
                         || ASG_SPANNED_FIELDS.contains(&key.as_str())
                         || CLUSTER_SPANNED_FIELDS.contains(&key.as_str())
                         || KARPENTER_SPANNED_FIELDS.contains(&key.as_str())
+                        || EVENTS_SPANNED_FIELDS.contains(&key.as_str())
                 }
                 _ => false,
             };
