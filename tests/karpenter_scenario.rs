@@ -223,3 +223,48 @@ fn a_lost_zone_makes_karpenter_launch_in_another() {
     assert_eq!(ready_pods_at(r, 167), 0);
     assert_eq!(ready_pods_at(r, 168), 3);
 }
+
+/// Emptiness. A release at 100 s with maxSurge 100 % / maxUnavailable 0
+/// creates three new pods; node-0 (3000m of 3920m used) holds none of them,
+/// so the batch closing at 101 s launches node-1 (c5.xlarge). It is Ready at
+/// 161 s, the new pods at 167 s (a new image: pull 5 s + start 1 s); the old
+/// pods are deleted then and, with 10 ms requests, gone within 167.01 s —
+/// node-0 is empty. With `consolidate_after: 30s` it is a candidate from
+/// 197.01 s; the poll at **200 s** finds it (Emptiness, within the 10 %
+/// budget: ⌈0.2⌉ = 1 node), and after the 15 s validation node-0 is deleted
+/// at **215 s**.
+#[test]
+fn an_emptied_node_is_consolidated_after_consolidate_after() {
+    let text = POOL
+        .replace(
+            "      zones: [a]\n",
+            "      zones: [a]\n      consolidate_after: 30s\n",
+        )
+        .replace(
+            "{ at: 0s, node_failure: { group: default, count: 1 } }",
+            "{ at: 100s, rolling_deployment: { service: api, max_surge: 100%, max_unavailable: 0 } }",
+        );
+    let runs = run(&scenario(&text));
+    let r = &runs[0];
+    let ev = karpenter_events(r);
+    assert_eq!(ev.len(), 2, "{ev:?}");
+    assert_eq!(ev[0].0, 101);
+    assert!(
+        ev[0].1.starts_with("Launch: node-1 c5.xlarge on-demand"),
+        "{}",
+        ev[0].1
+    );
+    assert_eq!(ev[1].0, 215);
+    assert!(
+        ev[1]
+            .1
+            .starts_with("Disrupt: Empty (Emptiness): node-0; saves $0.1700/h"),
+        "{}",
+        ev[1].1
+    );
+    let c = r.cluster.as_ref().unwrap();
+    assert_eq!(c.nodes[0].stopped_ns, Some(215 * S));
+    assert_eq!(c.nodes[1].stopped_ns, None);
+    assert_eq!(ready_pods_at(r, 166), 3);
+    assert_eq!(ready_pods_at(r, 167), 3);
+}
