@@ -12,6 +12,7 @@ pub(crate) mod raw;
 pub(crate) mod raw_asg;
 pub(crate) mod raw_cluster;
 mod raw_scaling;
+pub(crate) mod raw_slo;
 pub mod spec;
 mod spec_cluster;
 mod spec_scaling;

@@ -14,6 +14,7 @@ mod events;
 mod placement;
 mod scaling;
 mod service;
+mod slo;
 mod traffic;
 mod work;
 
@@ -162,10 +163,22 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
         .map(|c| cluster::cluster(ctx, c))
         .transpose()?;
     let events = events::events(ctx, raw.events.as_ref(), cluster.as_ref(), duration_ns)?;
+    let top_slo = raw
+        .slo
+        .as_ref()
+        .map(|s| slo::slo(ctx, "slo", s))
+        .transpose()?;
     let mut services: Vec<ServiceSpec> = Vec::with_capacity(raw.services.value.len());
     for (i, s) in raw.services.value.into_iter().enumerate() {
         let at = s.value.name.referenced;
-        let spec = service(ctx, i, s, duration_ns)?;
+        let own_slo = s
+            .value
+            .slo
+            .as_ref()
+            .map(|o| slo::slo(ctx, &format!("services[{i}].slo"), o))
+            .transpose()?;
+        let mut spec = service(ctx, i, s, duration_ns)?;
+        spec.slo = slo::merge(top_slo, own_slo);
         if services.iter().any(|other| other.name == spec.name) {
             return Err(ctx
                 .err(
@@ -196,6 +209,7 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
         scaling,
         cluster,
         events,
+        slo: top_slo,
         warnings: std::mem::take(&mut ctx.warnings),
     })
 }
