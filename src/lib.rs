@@ -37,6 +37,10 @@
 //! - *in flight*: still unanswered when the run ended.
 //! - *limited processor sharing*: n requests on a pod with CPU limit L each
 //!   progress at min(1, L/n) cores.
+//! - *SLO*: a latency target at one quantile and an availability target
+//!   (`slo:`); *capacity at the SLO*: the largest rate a Ready pod carries
+//!   while meeting it ([`analysis::capacity`]); *service headroom*: that
+//!   capacity times the Ready pods ÷ the offered load − 1.
 
 #![warn(missing_docs)]
 

@@ -5,7 +5,12 @@
 //! intervals (Student t) are given for the mean and the p99, so a reader
 //! can tell how much of a difference between profiles is noise.
 
+pub mod capacity;
 pub mod cluster;
+pub mod erlang;
+pub mod headroom;
+pub mod service_time;
+pub mod slo;
 
 use crate::metrics::{LatencyHistogram, Outcomes, RunResult, ServiceResult};
 use crate::scenario::Scenario;
@@ -49,6 +54,9 @@ pub struct ProfileSummary {
     /// Nodes and headroom, with a cluster.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster: Option<cluster::ClusterSummary>,
+    /// SLO attainment of the services with an SLO together (absent when none has one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slo: Option<slo::SloOverall>,
 }
 
 /// Figures of one service within a profile.
@@ -67,6 +75,12 @@ pub struct ServiceSummary {
     pub scaling_events: f64,
     /// Scaling headroom: the autoscaler's maximum minus the most replicas reached (none without an autoscaler).
     pub headroom_to_max_replicas: Option<u32>,
+    /// Its SLO and how well it was met (absent without an SLO).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slo: Option<slo::SloSummary>,
+    /// Service headroom at the SLO (absent without an SLO).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headroom: Option<headroom::HeadroomBlock>,
 }
 
 /// Replica counts of a service.
@@ -239,6 +253,17 @@ fn profile_summary(name: &str, runs: Vec<&RunResult>, scenario: &Scenario) -> Pr
                     .autoscaler
                     .range()
                     .map(|(_, max)| max.saturating_sub(stats_max)),
+                slo: scenario.services[i]
+                    .slo
+                    .map(|o| slo::service(&runs, i, &o, scenario.warmup_ns)),
+                headroom: scenario.services[i].slo.map(|_| headroom::HeadroomBlock {
+                    service: headroom::summarize(
+                        &runs,
+                        i,
+                        headroom::capacity_rps_per_pod(&scenario.services[i]),
+                        scenario.warmup_ns,
+                    ),
+                }),
             }
         })
         .collect();
@@ -249,6 +274,7 @@ fn profile_summary(name: &str, runs: Vec<&RunResult>, scenario: &Scenario) -> Pr
         latency_ci95_ms,
         services,
         cluster: cluster::summarize(&runs, scenario.duration_ns, scenario.warmup_ns),
+        slo: slo::overall(&runs, &scenario.services, scenario.warmup_ns),
     }
 }
 

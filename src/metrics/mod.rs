@@ -58,18 +58,27 @@ impl Outcomes {
 #[derive(Debug, Clone)]
 pub struct ServiceRecorder {
     timeout_ns: Nanos,
+    latency_target_ns: Option<Nanos>,
     outcomes: Outcomes,
+    within_latency_target: u64,
     latency: LatencyHistogram,
     open: OpenInterval,
     series: Vec<IntervalRow>,
 }
 
 impl ServiceRecorder {
-    /// A recorder for a service whose clients wait at most `timeout_ns` (`None` = forever).
-    pub fn new(timeout_ns: Option<Nanos>, duration_ns: Nanos) -> Self {
+    /// A recorder for a service whose clients wait at most `timeout_ns` (`None` = forever)
+    /// and whose SLO promises latencies up to `latency_target_ns` (`None` = no latency objective).
+    pub fn new(
+        timeout_ns: Option<Nanos>,
+        duration_ns: Nanos,
+        latency_target_ns: Option<Nanos>,
+    ) -> Self {
         ServiceRecorder {
             timeout_ns: timeout_ns.unwrap_or(Nanos::MAX),
+            latency_target_ns,
             outcomes: Outcomes::default(),
+            within_latency_target: 0,
             latency: LatencyHistogram::new(duration_ns),
             open: OpenInterval::new(duration_ns),
             series: Vec::new(),
@@ -102,6 +111,10 @@ impl ServiceRecorder {
             // into the run's histogram when the interval closes.
             self.open.completed += 1;
             self.outcomes.completed += measured as u64;
+            // Without a latency objective the count stays unused (and reported as none).
+            let within = latency <= self.latency_target_ns.unwrap_or(Nanos::MAX);
+            self.open.within_latency_target += within as u64;
+            self.within_latency_target += (within && measured) as u64;
             if measured {
                 self.open.latency_measured.record(latency);
             } else {
@@ -134,14 +147,16 @@ impl ServiceRecorder {
     ///
     /// `replicas` are the desired, Ready and pending replicas at `now`;
     /// `cpu_core_s` is the service's CPU use (core-seconds) since the start,
-    /// `capacity_core_s` the Ready pods' CPU base (what 100 % utilization is)
-    /// integrated over time since the start.
+    /// `ready_pod_s` its Ready pods integrated over time since the start
+    /// (pod-seconds), and `capacity_core_s` the Ready pods' CPU base (what
+    /// 100 % utilization is) integrated likewise.
     pub fn close_interval(
         &mut self,
         now: Nanos,
         in_flight: u64,
         replicas: [u32; 3],
         cpu_core_s: f64,
+        ready_pod_s: f64,
         capacity_core_s: f64,
     ) {
         let o = &mut self.open;
@@ -161,10 +176,12 @@ impl ServiceRecorder {
             rejected: o.rejected,
             timed_out: o.timed_out,
             failed: o.failed,
+            within_latency_target: o.within_latency_target,
             latency_p50_ms: o.latency_measured.quantile_ms(0.5),
             latency_p99_ms: o.latency_measured.quantile_ms(0.99),
             in_flight,
             pods: ready,
+            ready_pod_s: ready_pod_s - o.ready_pod_s_at_start,
             desired_replicas: desired,
             pending_replicas: pending,
             cpu_utilization: if capacity > 0.0 {
@@ -179,8 +196,10 @@ impl ServiceRecorder {
         o.rejected = 0;
         o.timed_out = 0;
         o.failed = 0;
+        o.within_latency_target = 0;
         o.latency_measured.reset();
         o.cpu_core_s_at_start = cpu_core_s;
+        o.ready_pod_s_at_start = ready_pod_s;
         o.capacity_core_s_at_start = capacity_core_s;
     }
 
@@ -189,6 +208,7 @@ impl ServiceRecorder {
         ServiceResult {
             name,
             outcomes: self.outcomes,
+            within_latency_target: self.latency_target_ns.map(|_| self.within_latency_target),
             latency: self.latency,
             series: self.series,
             replicas,
@@ -203,6 +223,8 @@ pub struct ServiceResult {
     pub name: String,
     /// Outcome counts of measured requests.
     pub outcomes: Outcomes,
+    /// Measured requests completed within the SLO's latency target (`None` without one).
+    pub within_latency_target: Option<u64>,
     /// Latencies of measured, completed requests.
     pub latency: LatencyHistogram,
     /// One row per interval, from time 0.

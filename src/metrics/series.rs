@@ -20,6 +20,8 @@ pub struct IntervalRow {
     pub timed_out: u64,
     /// Requests killed with their pod.
     pub failed: u64,
+    /// Completed requests within the SLO's latency target (every completed one without a target).
+    pub within_latency_target: u64,
     /// Median latency of the completed requests, ms.
     pub latency_p50_ms: Option<f64>,
     /// 99th-percentile latency of the completed requests, ms.
@@ -28,6 +30,8 @@ pub struct IntervalRow {
     pub in_flight: u64,
     /// Pods serving (Ready) at the end of the interval.
     pub pods: u32,
+    /// Ready pods integrated over the interval, pod-seconds.
+    pub ready_pod_s: f64,
     /// Replicas wanted at the end of the interval.
     pub desired_replicas: u32,
     /// Replicas created but not Ready yet at the end of the interval.
@@ -47,7 +51,13 @@ impl IntervalRow {
         self.completed as f64 / self.width_s()
     }
 
-    fn width_s(&self) -> f64 {
+    /// Time-weighted mean of the Ready pods over the interval.
+    pub fn mean_ready_pods(&self) -> f64 {
+        self.ready_pod_s / self.width_s()
+    }
+
+    /// Width of the interval, seconds (at least 1 ns).
+    pub fn width_s(&self) -> f64 {
         (self.end_ns - self.start_ns).max(1) as f64 / 1e9
     }
 }
@@ -61,6 +71,7 @@ pub(crate) struct OpenInterval {
     pub rejected: u64,
     pub timed_out: u64,
     pub failed: u64,
+    pub within_latency_target: u64,
     /// Latencies of measured requests completed in the interval.
     pub latency_measured: LatencyHistogram,
     /// Latencies of requests from before the warmup completed in the interval.
@@ -69,6 +80,8 @@ pub(crate) struct OpenInterval {
     pub cpu_core_s_at_start: f64,
     /// CPU capacity (core-seconds of Ready pods' base) up to `start_ns`.
     pub capacity_core_s_at_start: f64,
+    /// Ready pod-seconds up to `start_ns`.
+    pub ready_pod_s_at_start: f64,
 }
 
 impl OpenInterval {
@@ -80,10 +93,12 @@ impl OpenInterval {
             rejected: 0,
             timed_out: 0,
             failed: 0,
+            within_latency_target: 0,
             latency_measured: LatencyHistogram::new(highest_ns),
             latency_warmup: LatencyHistogram::new(highest_ns),
             cpu_core_s_at_start: 0.0,
             capacity_core_s_at_start: 0.0,
+            ready_pod_s_at_start: 0.0,
         }
     }
 }

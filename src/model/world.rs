@@ -252,6 +252,7 @@ impl World {
             recorders.push(ServiceRecorder::new(
                 s.request.timeout_ns,
                 scenario.duration_ns,
+                s.slo.and_then(|o| o.latency).map(|l| l.target_ns),
             ));
         }
         let mut world = World {
@@ -393,6 +394,7 @@ impl World {
                 s.in_flight,
                 [s.desired, s.endpoints.len() as u32, pending as u32],
                 s.usage.total(now),
+                s.ready_pod_s.total(now),
                 s.ready_pod_s.total(now) * s.cpu_base_cores,
             );
         }

@@ -1,10 +1,11 @@
 //! `timeseries.csv` (one row per profile, replication, service and interval)
 //! and `events.csv` (one row per scaling decision).
 
+use crate::analysis::headroom::{interval_capacity_rps, interval_headroom};
 use crate::metrics::RunResult;
 
 /// Column names of `timeseries.csv`.
-pub const COLUMNS: [&str; 18] = [
+pub const COLUMNS: [&str; 20] = [
     "profile",
     "replication",
     "service",
@@ -23,14 +24,22 @@ pub const COLUMNS: [&str; 18] = [
     "failed",
     "desired_replicas",
     "pending_replicas",
+    "service_capacity_rps",
+    "service_headroom",
 ];
 
 fn opt(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.4}")).unwrap_or_default()
 }
 
-/// The series of every run as CSV bytes.
-pub fn timeseries_csv(runs: &[RunResult], profile_names: &[&str]) -> Vec<u8> {
+/// The series of every run as CSV bytes; `capacity_rps_per_pod[profile][service]`
+/// is one Ready pod's capacity at the service's SLO (`None`: no SLO or no bound,
+/// and the service columns stay empty).
+pub fn timeseries_csv(
+    runs: &[RunResult],
+    profile_names: &[&str],
+    capacity_rps_per_pod: &[Vec<Option<f64>>],
+) -> Vec<u8> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     w.write_record(COLUMNS).expect("write to memory");
     for run in runs {
@@ -38,7 +47,10 @@ pub fn timeseries_csv(runs: &[RunResult], profile_names: &[&str]) -> Vec<u8> {
             .get(run.profile as usize)
             .copied()
             .unwrap_or("?");
-        for s in &run.services {
+        for (i, s) in run.services.iter().enumerate() {
+            let per_pod = capacity_rps_per_pod
+                .get(run.profile as usize)
+                .and_then(|p| p.get(i).copied().flatten());
             for row in &s.series {
                 w.write_record([
                     profile.to_string(),
@@ -59,6 +71,8 @@ pub fn timeseries_csv(runs: &[RunResult], profile_names: &[&str]) -> Vec<u8> {
                     row.failed.to_string(),
                     row.desired_replicas.to_string(),
                     row.pending_replicas.to_string(),
+                    opt(per_pod.map(|c| interval_capacity_rps(row, c))),
+                    opt(per_pod.and_then(|c| interval_headroom(row, c))),
                 ])
                 .expect("write to memory");
             }

@@ -9,6 +9,7 @@ pub mod cluster;
 pub mod csv;
 pub mod json;
 pub mod table;
+pub mod table_slo;
 
 use crate::analysis::Summary;
 use crate::error::Error;
@@ -22,6 +23,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
+/// One Ready pod's capacity at the SLO, per profile and service, as the summary gives it.
+fn capacity_rps_per_pod(summary: &Summary) -> Vec<Vec<Option<f64>>> {
+    summary
+        .profiles
+        .iter()
+        .map(|p| {
+            p.services
+                .iter()
+                .map(|s| s.headroom.and_then(|h| h.service.capacity_rps_per_pod))
+                .collect()
+        })
+        .collect()
+}
+
 /// Writes `summary.json`, `timeseries.csv`, `events.csv` (and `cluster.csv` with a cluster) into `dir` (created if needed); returns the paths.
 pub fn write_report(
     dir: &Path,
@@ -32,7 +47,10 @@ pub fn write_report(
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut files = vec![
         ("summary.json", json::summary_json(summary)),
-        ("timeseries.csv", csv::timeseries_csv(runs, profile_names)),
+        (
+            "timeseries.csv",
+            csv::timeseries_csv(runs, profile_names, &capacity_rps_per_pod(summary)),
+        ),
         ("events.csv", csv::events_csv(runs, profile_names)),
     ];
     if let Some(bytes) = cluster::cluster_csv(runs, profile_names) {

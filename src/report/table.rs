@@ -1,4 +1,4 @@
-//! The summary as a terminal table.
+//! The summary as a terminal table (the SLO lines under it: [`super::table_slo`]).
 
 use crate::analysis::{LatencySummary, ReplicaSummary, Summary};
 use crate::metrics::Outcomes;
@@ -130,6 +130,9 @@ pub fn summary_table(summary: &Summary, markdown: bool) -> String {
             ));
         }
     }
+    for p in &summary.profiles {
+        text.push_str(&super::table_slo::slo_lines(p));
+    }
     text
 }
 
@@ -167,6 +170,8 @@ mod tests {
             },
             scaling_events: 4.0,
             headroom_to_max_replicas: Some(5),
+            slo: None,
+            headroom: None,
         };
         Summary {
             scenario: "demo".into(),
@@ -184,6 +189,7 @@ mod tests {
                 }),
                 services: vec![service("api"), service("auth")],
                 cluster: None,
+                slo: None,
             }],
         }
     }

@@ -14,6 +14,7 @@ pub(crate) mod raw_cluster;
 pub(crate) mod raw_events;
 pub(crate) mod raw_karpenter;
 mod raw_scaling;
+pub(crate) mod raw_slo;
 pub mod spec;
 mod spec_cluster;
 mod spec_events;

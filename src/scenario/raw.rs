@@ -94,6 +94,9 @@ pub struct RawScenario {
     pub cluster: Option<Spanned<super::raw_cluster::RawCluster>>,
     #[serde(default)]
     pub events: Option<Spanned<Vec<Spanned<super::raw_cluster::RawEvent>>>>,
+    /// The service level objective of every service (a service's own `slo` overrides it).
+    #[serde(default)]
+    pub slo: Option<Spanned<super::raw_slo::RawSlo>>,
     pub services: Spanned<Vec<Spanned<RawService>>>,
 }
 
@@ -135,6 +138,9 @@ pub struct RawService {
     /// An Auto Scaling group (`platform: vm`).
     #[serde(default)]
     pub asg: Option<Spanned<super::raw_asg::RawAsg>>,
+    /// This service's objective: overrides the fields it sets of the top-level `slo`.
+    #[serde(default)]
+    pub slo: Option<Spanned<super::raw_slo::RawSlo>>,
 }
 
 /// `traffic:` — arrival process and rate components.

@@ -37,6 +37,8 @@ pub struct Scenario {
     pub cluster: Option<ClusterSpec>,
     /// Scheduled events (faults), in time order.
     pub events: Vec<EventSpec>,
+    /// The top-level service level objective, if any (each service's own is in [`ServiceSpec::slo`]).
+    pub slo: Option<SloSpec>,
     /// Things that are allowed but probably not meant; printed, never fatal.
     pub warnings: Vec<String>,
 }
@@ -66,6 +68,34 @@ pub struct ServiceSpec {
     pub autoscaler: Autoscaler,
     /// Where its pods may run (with a `cluster`).
     pub placement: PlacementSpec,
+    /// Its service level objective: its own `slo` over the top-level one; `None` = neither.
+    pub slo: Option<SloSpec>,
+}
+
+/// A service level objective: a latency target at one quantile, an availability target, or both.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SloSpec {
+    /// At least `quantile` of the answered requests within `target_ns`.
+    pub latency: Option<LatencyObjective>,
+    /// Share of requests that must succeed (0 < a < 1; 99.9 % = 0.999).
+    pub availability: Option<f64>,
+}
+
+/// `latency: { p99: 300ms }`: the `quantile` of latency must not exceed `target_ns`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LatencyObjective {
+    /// The quantile, in (0, 1): 0.99 for `p99`.
+    pub quantile: f64,
+    /// The latency target.
+    pub target_ns: Nanos,
+}
+
+impl LatencyObjective {
+    /// The quantile as written in the file: `p99`, `p99.9`, `p50`.
+    pub fn label(&self) -> String {
+        let percent = (self.quantile * 1e6).round() / 1e4;
+        format!("p{percent}")
+    }
 }
 
 /// Offered load of a service.

@@ -16,6 +16,7 @@ mod placement;
 mod scaling;
 mod service;
 mod service_events;
+mod slo;
 mod traffic;
 mod work;
 
@@ -163,10 +164,22 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
         .as_ref()
         .map(|c| cluster::cluster(ctx, c))
         .transpose()?;
+    let top_slo = raw
+        .slo
+        .as_ref()
+        .map(|s| slo::slo(ctx, "slo", s))
+        .transpose()?;
     let mut services: Vec<ServiceSpec> = Vec::with_capacity(raw.services.value.len());
     for (i, s) in raw.services.value.into_iter().enumerate() {
         let at = s.value.name.referenced;
-        let spec = service(ctx, i, s, duration_ns)?;
+        let own_slo = s
+            .value
+            .slo
+            .as_ref()
+            .map(|o| slo::slo(ctx, &format!("services[{i}].slo"), o))
+            .transpose()?;
+        let mut spec = service(ctx, i, s, duration_ns)?;
+        spec.slo = slo::merge(top_slo, own_slo);
         if services.iter().any(|other| other.name == spec.name) {
             return Err(ctx
                 .err(
@@ -204,6 +217,7 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
         scaling,
         cluster,
         events,
+        slo: top_slo,
         warnings: std::mem::take(&mut ctx.warnings),
     })
 }

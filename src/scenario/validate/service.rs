@@ -1,5 +1,6 @@
 //! One service: name, platform, replicas, traffic, request, pod, lifecycle,
-//! placement and autoscaler — raw → [`ServiceSpec`].
+//! placement and autoscaler — raw → [`ServiceSpec`] (its `slo` is merged
+//! with the top-level one by the caller).
 
 use super::traffic::traffic;
 use super::work::work;
@@ -103,6 +104,7 @@ pub(super) fn service(
         memory_usage,
         autoscaler,
         placement,
+        slo: None,
     })
 }
 

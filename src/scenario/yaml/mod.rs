@@ -19,6 +19,7 @@ use super::raw_asg::ASG_SPANNED_FIELDS;
 use super::raw_cluster::CLUSTER_SPANNED_FIELDS;
 use super::raw_events::EVENTS_SPANNED_FIELDS;
 use super::raw_karpenter::KARPENTER_SPANNED_FIELDS;
+use super::raw_slo::SLO_SPANNED_FIELDS;
 use crate::error::InputError;
 use explain::{explain, is_syntax};
 use serde::de::DeserializeOwned;
@@ -69,6 +70,17 @@ pub fn error_at(
     hinted_error(file, at.line(), at.column(), path, message).with_source(text)
 }
 
+/// An error at `line`:`column` (1-based) of `text`; a `\nhint: …` suffix of `message` becomes the hint.
+pub fn error_at_position(
+    file: &Path,
+    text: &str,
+    (line, column): (u64, u64),
+    path: impl Into<String>,
+    message: impl Into<String>,
+) -> InputError {
+    hinted_error(file, line, column, path, message).with_source(text)
+}
+
 /// An error at the node that displayed `path` (e.g. `services[0].hpa.metrics[1].type`)
 /// names in `text`, or at its deepest existing ancestor; `fallback` when the text cannot be read.
 pub fn error_at_path(
@@ -111,6 +123,9 @@ fn display_path(path: &serde_path_to_error::Path) -> String {
                         || CLUSTER_SPANNED_FIELDS.contains(&key.as_str())
                         || KARPENTER_SPANNED_FIELDS.contains(&key.as_str())
                         || EVENTS_SPANNED_FIELDS.contains(&key.as_str())
+                        || SLO_SPANNED_FIELDS.contains(&key.as_str())
+                        // an SLO's quantile keys (`latency: { p95: 1s }`) are open-ended
+                        || out.ends_with(&format!("latency.{key}"))
                 }
                 _ => false,
             };
