@@ -16,7 +16,7 @@ use crate::units::Nanos;
 /// The simulated world driven by the engine.
 pub trait Model {
     /// The events this model schedules and handles.
-    type Event;
+    type Event: Copy;
     /// Handles one event at time `sched.now()`.
     fn handle(&mut self, event: Self::Event, sched: &mut Scheduler<Self::Event>);
 }
@@ -27,13 +27,13 @@ pub struct Scheduler<E> {
     queue: EventQueue<E>,
 }
 
-impl<E> Default for Scheduler<E> {
+impl<E: Copy> Default for Scheduler<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E> Scheduler<E> {
+impl<E: Copy> Scheduler<E> {
     /// A scheduler at time 0 with nothing pending.
     pub fn new() -> Self {
         Scheduler {
