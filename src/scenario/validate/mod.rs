@@ -12,6 +12,7 @@ mod asg;
 mod cluster;
 mod events;
 mod karpenter;
+mod node_autoscaler;
 mod placement;
 mod scaling;
 mod service;

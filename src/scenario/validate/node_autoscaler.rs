@@ -1,0 +1,168 @@
+//! `cluster.node_autoscaler:` — the cluster-autoscaler's flags (expander
+//! chain, priorities, timers) or Karpenter (which needs `cluster.node_pools`
+//! and takes none of CA's flags): raw → [`NodeAutoscalerSpec`].
+
+use super::Ctx;
+use crate::error::InputError;
+use crate::scenario::raw_cluster::*;
+use crate::scenario::spec::NodeAutoscalerSpec;
+use serde_saphyr::Spanned;
+
+pub(super) fn node_autoscaler(
+    ctx: &Ctx,
+    cluster: &RawCluster,
+    groups: &[Spanned<RawNodeGroup>],
+    pools: Vec<crate::scenario::spec::KarpenterPoolSpec>,
+) -> Result<NodeAutoscalerSpec, InputError> {
+    let kind = cluster
+        .node_autoscaler
+        .as_ref()
+        .map(|a| a.value.kind.value.trim());
+    if kind != Some("karpenter")
+        && let Some(p) = &cluster.node_pools
+        && !p.value.is_empty()
+    {
+        return Err(ctx
+            .err(
+                &p.referenced,
+                "cluster.node_pools",
+                "expected node pools only with node_autoscaler: { kind: karpenter }",
+            )
+            .with_hint("add node_autoscaler: { kind: karpenter }, or use node_groups with the cluster-autoscaler"));
+    }
+    let Some(a) = cluster.node_autoscaler.as_ref() else {
+        return Ok(NodeAutoscalerSpec::None);
+    };
+    let r = &a.value;
+    if kind == Some("karpenter") {
+        return karpenter(ctx, a, pools);
+    }
+    if kind != Some("cluster-autoscaler") {
+        return Err(ctx
+            .err(
+                &r.kind.referenced,
+                "cluster.node_autoscaler.kind",
+                format!(
+                    "expected cluster-autoscaler or karpenter, found \"{}\"",
+                    r.kind.value
+                ),
+            )
+            .with_hint("leave node_autoscaler out for fixed node groups"));
+    }
+    if r.spot_to_spot_consolidation.is_some() {
+        return Err(ctx
+            .err(
+                &a.referenced,
+                "cluster.node_autoscaler.spot_to_spot_consolidation",
+                "expected spot_to_spot_consolidation only with kind: karpenter",
+            )
+            .with_hint("the cluster-autoscaler does not consolidate; remove the key"));
+    }
+    const EXPANDERS: &[&str] = &[
+        "least-waste",
+        "most-pods",
+        "least-nodes",
+        "priority",
+        "random",
+        "price",
+    ];
+    let expanders: Vec<String> = match &r.expander {
+        Some(e) => {
+            let list: Vec<String> = e.value.split(',').map(|s| s.trim().to_string()).collect();
+            if let Some(bad) = list.iter().find(|x| !EXPANDERS.contains(&x.as_str())) {
+                return Err(ctx
+                    .err(
+                        &e.referenced,
+                        "cluster.node_autoscaler.expander",
+                        format!(
+                            "expected expanders from {}, found \"{bad}\"",
+                            EXPANDERS.join(", ")
+                        ),
+                    )
+                    .with_hint("chain several with commas, e.g. priority,least-waste"));
+            }
+            list
+        }
+        None => vec!["least-waste".into()],
+    };
+    let priorities = r.priorities.clone().unwrap_or_default();
+    if let Some(unknown) = priorities.keys().find(|k| {
+        !groups
+            .iter()
+            .any(|g| g.value.name.value.trim() == k.as_str())
+    }) {
+        return Err(ctx
+            .err(
+                &a.referenced,
+                "cluster.node_autoscaler.priorities",
+                format!("expected node group names, found \"{unknown}\""),
+            )
+            .with_hint("priorities map a node group's name to a number; higher wins"));
+    }
+    Ok(NodeAutoscalerSpec::ClusterAutoscaler {
+        expanders,
+        balance_similar: r.balance_similar_node_groups.unwrap_or(false),
+        priorities,
+        scan_interval_ns: r.scan_interval.as_ref().map(|d| d.value.0),
+        unneeded_ns: r.scale_down_unneeded_time.as_ref().map(|d| d.value.0),
+        utilization_threshold: r
+            .scale_down_utilization_threshold
+            .as_ref()
+            .map(|d| d.value.0),
+        delay_after_add_ns: r.scale_down_delay_after_add.as_ref().map(|d| d.value.0),
+    })
+}
+
+/// `node_autoscaler: { kind: karpenter }`: needs node pools; takes none of the cluster-autoscaler's flags.
+fn karpenter(
+    ctx: &Ctx,
+    a: &Spanned<RawNodeAutoscaler>,
+    pools: Vec<crate::scenario::spec::KarpenterPoolSpec>,
+) -> Result<NodeAutoscalerSpec, InputError> {
+    let r = &a.value;
+    if pools.is_empty() {
+        return Err(ctx
+            .err(
+                &r.kind.referenced,
+                "cluster.node_autoscaler.kind",
+                "expected cluster.node_pools for Karpenter, found none",
+            )
+            .with_hint("add node_pools: [{ name: default, instance_types: [m5.large, m5.xlarge], capacity_types: [spot, on-demand] }]"));
+    }
+    let ca_only = [
+        ("expander", r.expander.is_some()),
+        (
+            "balance_similar_node_groups",
+            r.balance_similar_node_groups.is_some(),
+        ),
+        ("priorities", r.priorities.is_some()),
+        ("scan_interval", r.scan_interval.is_some()),
+        (
+            "scale_down_unneeded_time",
+            r.scale_down_unneeded_time.is_some(),
+        ),
+        (
+            "scale_down_utilization_threshold",
+            r.scale_down_utilization_threshold.is_some(),
+        ),
+        (
+            "scale_down_delay_after_add",
+            r.scale_down_delay_after_add.is_some(),
+        ),
+    ];
+    if let Some((key, _)) = ca_only.iter().find(|(_, set)| *set) {
+        return Err(ctx
+            .err(
+                &a.referenced,
+                format!("cluster.node_autoscaler.{key}"),
+                format!("expected no {key} with kind: karpenter"),
+            )
+            .with_hint(
+                "it is a cluster-autoscaler flag; Karpenter's settings go on each node pool",
+            ));
+    }
+    Ok(NodeAutoscalerSpec::Karpenter {
+        pools,
+        spot_to_spot: r.spot_to_spot_consolidation.unwrap_or(false),
+    })
+}
