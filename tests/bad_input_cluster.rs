@@ -168,3 +168,29 @@ fn user_defined_instance_types() {
     ))
     .fails_with(&["cluster.instance_types[0].name", "capsim catalog"]);
 }
+
+#[test]
+fn settings_for_another_capacity_type_are_not_ignored() {
+    validate(&base_with(
+        "      instance_type: m5.xlarge\n",
+        "      instance_type: m5.xlarge\n      discount: 30%\n",
+    ))
+    .error_at(
+        "s.yaml",
+        7,
+        17,
+        "cluster.node_groups[0].discount",
+        &["only for reserved capacity"],
+    );
+    validate(&base_with(
+        "      instance_type: m5.xlarge\n",
+        "      instance_type: m5.xlarge\n      spot: { interruption: \"5-10%\" }\n",
+    ))
+    .error_at(
+        "s.yaml",
+        7,
+        13,
+        "cluster.node_groups[0].spot",
+        &["only for capacity: spot"],
+    );
+}

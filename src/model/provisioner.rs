@@ -188,29 +188,32 @@ impl World {
         let k = self.karpenter.as_ref().expect("checked");
         let plan = karpenter::provision(&pods, &nodes, &k.pools, &k.ice, 0);
         for launch in &plan.launches {
-            let k = self.karpenter.as_mut().expect("checked");
-            let Some(p) = k.pools.iter().position(|p| p.spec.name == launch.pool) else {
-                continue;
-            };
-            let ty = k.pools[p]
-                .types
-                .iter()
-                .position(|t| t.it.name == launch.instance_type);
-            let Some(mut template) = karpenter::provision::template(&k.pools[p], launch) else {
-                continue;
-            };
-            template
-                .labels
-                .insert("capsim/node-group".to_string(), template.group.clone());
-            let g = k.groups[p];
-            let c = self.cluster.as_mut().expect("Karpenter implies a cluster");
-            let id = c.add_node_as(g, template, 0, NodeStage::Ready);
-            let k = self.karpenter.as_mut().expect("checked");
-            k.node_type.resize(id as usize + 1, None);
-            k.node_type[id as usize] = ty.map(|t| (p, t));
-            k.last_pod_event_ns.resize(id as usize + 1, 0);
-            self.node_started(id, 0);
+            self.karpenter_add_node(launch, 0, NodeStage::Ready);
         }
+    }
+
+    /// Adds the node of `launch` at `now` in `stage`, recorded and typed; `None` if its pool or type is unknown.
+    fn karpenter_add_node(&mut self, launch: &Launch, now: Nanos, stage: NodeStage) -> Option<u32> {
+        let k = self.karpenter.as_mut().expect("Karpenter runs");
+        let p = k.pools.iter().position(|p| p.spec.name == launch.pool)?;
+        let ty = k.pools[p]
+            .types
+            .iter()
+            .position(|t| t.it.name == launch.instance_type)?;
+        let mut template = karpenter::provision::template(&k.pools[p], launch)?;
+        template
+            .labels
+            .insert("capsim/node-group".to_string(), template.group.clone());
+        let g = k.groups[p];
+        let c = self.cluster.as_mut().expect("Karpenter implies a cluster");
+        let id = c.add_node_as(g, template, now, stage);
+        let k = self.karpenter.as_mut().expect("checked");
+        k.node_type.resize(id as usize + 1, None);
+        k.node_type[id as usize] = Some((p, ty));
+        k.last_pod_event_ns.resize(id as usize + 1, now);
+        k.touch();
+        self.node_started(id, now);
+        Some(id)
     }
 
     /// The batching window may have closed: provision the batch.
@@ -276,10 +279,6 @@ impl World {
     ) -> Option<u32> {
         let k = self.karpenter.as_mut().expect("Karpenter runs");
         let p = k.pools.iter().position(|p| p.spec.name == launch.pool)?;
-        let ty = k.pools[p]
-            .types
-            .iter()
-            .position(|t| t.it.name == launch.instance_type)?;
         let c = self.cluster.as_ref().expect("Karpenter implies a cluster");
         let short = k.shortages[p]
             .iter()
@@ -298,21 +297,11 @@ impl World {
             self.karpenter_event(now, g as usize, why);
             return None;
         }
-        let mut template = karpenter::provision::template(&k.pools[p], launch)?;
-        template
-            .labels
-            .insert("capsim/node-group".to_string(), template.group.clone());
+        let id = self.karpenter_add_node(launch, now, NodeStage::Launching)?;
         let c = self.cluster.as_mut().expect("checked");
-        let id = c.add_node_as(g, template, now, NodeStage::Launching);
         let group = &mut c.groups[g as usize];
         let boot_ns = group.boot.sample(&mut group.rng);
         sched.at(now.saturating_add(boot_ns), Event::NodeReady(id));
-        let k = self.karpenter.as_mut().expect("checked");
-        k.node_type.resize(id as usize + 1, None);
-        k.node_type[id as usize] = Some((p, ty));
-        k.last_pod_event_ns.resize(id as usize + 1, now);
-        k.touch();
-        self.node_started(id, now);
         self.arm_interruption(id, now, sched);
         let c = self.cluster.as_ref().expect("checked");
         let live = c.groups[g as usize].live.len() as u32;

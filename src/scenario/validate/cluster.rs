@@ -153,18 +153,28 @@ fn group(
         Some(RawCapacity::Spot) => CapacityType::Spot,
         Some(RawCapacity::Reserved) => CapacityType::Reserved,
     };
-    let discount = |d: &Spanned<crate::units::Percent>| -> Result<f64, InputError> {
-        if !(0.0..=100.0).contains(&d.value.0) {
-            return Err(ctx
-                .err(
-                    &d.referenced,
-                    format!("{p}.discount"),
-                    format!("expected a discount from 0% to 100%, found {}%", d.value.0),
-                )
-                .with_hint("the share taken off the on-demand price"));
-        }
-        Ok(d.value.0 / 100.0)
-    };
+    if let Some(d) = g
+        .discount
+        .as_ref()
+        .filter(|_| capacity != CapacityType::Reserved)
+    {
+        return Err(ctx
+            .err(
+                &d.referenced,
+                format!("{p}.discount"),
+                "expected a discount only for reserved capacity",
+            )
+            .with_hint("write capacity: reserved, or put a spot discount under spot:"));
+    }
+    if let Some(sp) = g.spot.as_ref().filter(|_| capacity != CapacityType::Spot) {
+        return Err(ctx
+            .err(
+                &sp.referenced,
+                format!("{p}.spot"),
+                "expected spot settings only for capacity: spot",
+            )
+            .with_hint("write capacity: spot, or remove spot:"));
+    }
     let od = instance.on_demand_usd_per_hour;
     let (price, interruptions) = match capacity {
         CapacityType::OnDemand => (od, None),
@@ -172,7 +182,7 @@ fn group(
             od * (1.0
                 - g.discount
                     .as_ref()
-                    .map(discount)
+                    .map(|d| discount_share(ctx, d, format!("{p}.discount")))
                     .transpose()?
                     .unwrap_or(0.0)),
             None,
@@ -184,7 +194,9 @@ fn group(
                 s.and_then(|s| s.discount.as_ref()),
             ) {
                 (Some(p), _) => p.value.0,
-                (None, Some(d)) => od * (1.0 - discount(d)?),
+                (None, Some(d)) => {
+                    od * (1.0 - discount_share(ctx, d, format!("{p}.spot.discount"))?)
+                }
                 (None, None) => od * (1.0 - DEFAULT_SPOT_DISCOUNT),
             };
             let rate =
@@ -224,27 +236,8 @@ fn group(
             )
             .with_hint("the nodes running at the start; leave it out for min"));
     }
-    let zones: Vec<String> = match &g.zones {
-        Some(z) if z.value.is_empty() => {
-            return Err(ctx
-                .err(
-                    &z.referenced,
-                    format!("{p}.zones"),
-                    "expected at least one zone",
-                )
-                .with_hint("for example zones: [a, b, c]"));
-        }
-        Some(z) => z.value.iter().map(|s| s.trim().to_string()).collect(),
-        None => vec!["a".into(), "b".into(), "c".into()],
-    };
-    let mut taints = Vec::new();
-    for (j, t) in g.taints.iter().flatten().enumerate() {
-        taints.push(Taint {
-            key: t.value.key.clone(),
-            value: t.value.value.clone().unwrap_or_default(),
-            effect: effect(ctx, &format!("{p}.taints[{j}].effect"), &t.value.effect)?,
-        });
-    }
+    let zones = zones(ctx, &p, g.zones.as_ref())?;
+    let taints = taints(ctx, &p, g.taints.as_deref())?;
     let boot = match &g.boot {
         Some(b) => work(ctx, &format!("{p}.boot"), b)?,
         None => super::scaling::default_boot(),
@@ -292,6 +285,60 @@ fn group(
         shortages,
         pool: None,
     })
+}
+
+/// A discount off on-demand (0–100 %) as a share (0–1).
+pub(super) fn discount_share(
+    ctx: &Ctx,
+    d: &Spanned<crate::units::Percent>,
+    path: String,
+) -> Result<f64, InputError> {
+    if !(0.0..=100.0).contains(&d.value.0) {
+        return Err(ctx
+            .err(
+                &d.referenced,
+                path,
+                format!("expected a discount from 0% to 100%, found {}%", d.value.0),
+            )
+            .with_hint("the share taken off the on-demand price"));
+    }
+    Ok(d.value.0 / 100.0)
+}
+
+/// `zones:` of a node group or pool under `p` (default a, b, c).
+pub(super) fn zones(
+    ctx: &Ctx,
+    p: &str,
+    raw: Option<&Spanned<Vec<String>>>,
+) -> Result<Vec<String>, InputError> {
+    match raw {
+        Some(z) if z.value.is_empty() => Err(ctx
+            .err(
+                &z.referenced,
+                format!("{p}.zones"),
+                "expected at least one zone",
+            )
+            .with_hint("for example zones: [a, b, c]")),
+        Some(z) => Ok(z.value.iter().map(|s| s.trim().to_string()).collect()),
+        None => Ok(vec!["a".into(), "b".into(), "c".into()]),
+    }
+}
+
+/// `taints:` of a node group or pool under `p`.
+pub(super) fn taints(
+    ctx: &Ctx,
+    p: &str,
+    raw: Option<&[Spanned<RawTaint>]>,
+) -> Result<Vec<Taint>, InputError> {
+    let mut taints = Vec::new();
+    for (j, t) in raw.into_iter().flatten().enumerate() {
+        taints.push(Taint {
+            key: t.value.key.clone(),
+            value: t.value.value.clone().unwrap_or_default(),
+            effect: effect(ctx, &format!("{p}.taints[{j}].effect"), &t.value.effect)?,
+        });
+    }
+    Ok(taints)
 }
 
 /// The error for an instance type that is neither built in nor defined, with a did-you-mean.

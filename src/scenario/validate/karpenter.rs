@@ -4,11 +4,11 @@
 //! pool in the cluster's state and reports.
 
 use super::Ctx;
-use super::cluster::{effect, interruption_rate, unknown_type};
+use super::cluster::{discount_share, interruption_rate, taints, unknown_type, zones};
 use super::work::work;
 use crate::error::InputError;
 use crate::model::allocatable::allocatable;
-use crate::model::cluster::{CapacityType, Resources, Taint};
+use crate::model::cluster::{CapacityType, Resources};
 use crate::model::karpenter::{
     BudgetNodes, ConsolidationPolicy, DisruptionBudget, DisruptionReason, NodePool, NodePoolSpec,
     PoolLimits, SpotPrice,
@@ -141,20 +141,8 @@ fn pool(
                 .with_hint("a pool has several types: write spot: { discount: 65% }"));
         }
     }
-    let percent = |d: &Spanned<crate::units::Percent>, path: String| -> Result<f64, InputError> {
-        if !(0.0..=100.0).contains(&d.value.0) {
-            return Err(ctx
-                .err(
-                    &d.referenced,
-                    path,
-                    format!("expected a discount from 0% to 100%, found {}%", d.value.0),
-                )
-                .with_hint("the share taken off the on-demand price"));
-        }
-        Ok(d.value.0 / 100.0)
-    };
     let spot_discount = match r.spot.as_ref().and_then(|s| s.value.discount.as_ref()) {
-        Some(d) => percent(d, format!("{p}.spot.discount"))?,
+        Some(d) => discount_share(ctx, d, format!("{p}.spot.discount"))?,
         None => crate::model::cost::DEFAULT_SPOT_DISCOUNT,
     };
     let interruptions = match r.spot.as_ref().and_then(|s| s.value.interruption.as_ref()) {
@@ -175,22 +163,10 @@ fn pool(
                 )
                 .with_hint("add reserved to capacity_types, or remove discount:"));
         }
-        Some(d) => percent(d, format!("{p}.discount"))?,
+        Some(d) => discount_share(ctx, d, format!("{p}.discount"))?,
         None => 0.0,
     };
-    let zones: Vec<String> = match &r.zones {
-        Some(z) if z.value.is_empty() => {
-            return Err(ctx
-                .err(
-                    &z.referenced,
-                    format!("{p}.zones"),
-                    "expected at least one zone",
-                )
-                .with_hint("for example zones: [a, b, c]"));
-        }
-        Some(z) => z.value.iter().map(|s| s.trim().to_string()).collect(),
-        None => vec!["a".into(), "b".into(), "c".into()],
-    };
+    let zones = zones(ctx, &p, r.zones.as_ref())?;
     let weight = match &r.weight {
         Some(w) if !(0..=100).contains(&w.value) => {
             return Err(ctx
@@ -204,14 +180,7 @@ fn pool(
         Some(w) => w.value as i32,
         None => 0,
     };
-    let mut taints = Vec::new();
-    for (j, t) in r.taints.iter().flatten().enumerate() {
-        taints.push(Taint {
-            key: t.value.key.clone(),
-            value: t.value.value.clone().unwrap_or_default(),
-            effect: effect(ctx, &format!("{p}.taints[{j}].effect"), &t.value.effect)?,
-        });
-    }
+    let taints = taints(ctx, &p, r.taints.as_deref())?;
     let limits = r
         .limits
         .as_ref()
