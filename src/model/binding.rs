@@ -16,6 +16,13 @@ impl World {
         self.services[s].placement.clone()
     }
 
+    /// What pod `id` asks of a node: requests, selector, tolerations.
+    pub(super) fn needs_of(&self, id: u32) -> &crate::model::cluster::PodNeeds {
+        &self.services[self.pods[id as usize].service as usize]
+            .placement
+            .needs
+    }
+
     /// Places pod `id`, present at the start, on a node at time 0 as if it
     /// had run there for long (image cached); if no node takes it, records
     /// why and returns false.

@@ -136,10 +136,7 @@ impl World {
                     .pods
                     .iter()
                     .map(|&p| NodePod {
-                        needs: self.services[self.pods[p as usize].service as usize]
-                            .placement
-                            .needs
-                            .clone(),
+                        needs: self.needs_of(p).clone(),
                         kind: PodKind::Movable,
                         blocks_removal: false,
                     })
@@ -153,10 +150,7 @@ impl World {
             .pending
             .iter()
             .map(|&p| PendingPod {
-                needs: self.services[self.pods[p as usize].service as usize]
-                    .placement
-                    .needs
-                    .clone(),
+                needs: self.needs_of(p).clone(),
                 created_ns: self.lives[p as usize].created.max(0) as Nanos,
             })
             .collect();

@@ -150,16 +150,7 @@ impl World {
                 allocatable: view.allocatable,
                 labels: view.labels.clone(),
                 taints: view.taints.clone(),
-                pods: n
-                    .pods
-                    .iter()
-                    .map(|&p| {
-                        self.services[self.pods[p as usize].service as usize]
-                            .placement
-                            .needs
-                            .clone()
-                    })
-                    .collect(),
+                pods: n.pods.iter().map(|&p| self.needs_of(p).clone()).collect(),
                 initialized: n.stage != NodeStage::Launching,
                 ready: n.stage == NodeStage::Ready,
                 deleting: n.stage == NodeStage::Draining || n.interrupting || disrupting,
@@ -232,12 +223,7 @@ impl World {
         let pods: Vec<_> = c
             .pending
             .iter()
-            .map(|&p| {
-                self.services[self.pods[p as usize].service as usize]
-                    .placement
-                    .needs
-                    .clone()
-            })
+            .map(|&p| self.needs_of(p).clone())
             .collect();
         let (nodes, _) = self.karpenter_nodes();
         let k = self.karpenter.as_ref().expect("checked");
