@@ -202,12 +202,24 @@ impl World {
         let svc = &self.services[s];
         let t = &svc.template;
         let (res, custom) = (&c.pipeline.resource, &c.pipeline.custom);
+        // Per-pod custom samples only for an HPA with a Pods metric (they cost two strings a pod).
+        let pods_metrics = match &svc.scaler {
+            Scaler::Hpa { spec, .. } => spec
+                .metrics
+                .iter()
+                .any(|m| matches!(m.source, hpa::MetricSource::Pods { .. })),
+            _ => false,
+        };
         let mut pods = Vec::with_capacity(svc.pods.len());
         for &p in &svc.pods {
             let life = &self.lives[p as usize];
             let ready = life.stage == Stage::Ready;
             let r = life.history.sample(res, now).filter(|_| !out);
-            let m = life.history.sample(custom, now).filter(|_| !out);
+            let m = if pods_metrics {
+                life.history.sample(custom, now).filter(|_| !out)
+            } else {
+                None
+            };
             let mut metrics = Vec::new();
             if let Some(m) = m {
                 metrics.push(("http_requests_per_second".to_string(), milli(m.arrival_rps)));
