@@ -53,6 +53,13 @@ fn karpenter_events(r: &RunResult) -> Vec<(u64, String)> {
         .collect()
 }
 
+/// Each event's time and kind (the reason up to its colon).
+fn kinds(ev: &[(u64, String)]) -> Vec<(u64, &str)> {
+    ev.iter()
+        .map(|(t, why)| (*t, why.split_once(':').map_or(why.as_str(), |x| x.0)))
+        .collect()
+}
+
 fn ready_pods_at(r: &RunResult, t: u64) -> u32 {
     r.services[0]
         .series
@@ -131,10 +138,7 @@ fn spot_is_preferred_and_an_insufficient_capacity_falls_back_then_consolidates()
     let runs = run(&scenario(&text));
     let r = &runs[0];
     let ev = karpenter_events(r);
-    let brief: Vec<(u64, &str)> = ev
-        .iter()
-        .map(|(t, why)| (*t, why.split_once(':').map_or(why.as_str(), |x| x.0)))
-        .collect();
+    let brief = kinds(&ev);
     assert_eq!(
         brief,
         vec![
@@ -199,10 +203,7 @@ fn a_lost_zone_makes_karpenter_launch_in_another() {
     let runs = run(&scenario(&text));
     let r = &runs[0];
     let ev = karpenter_events(r);
-    let brief: Vec<(u64, &str)> = ev
-        .iter()
-        .map(|(t, why)| (*t, why.split_once(':').map_or(why.as_str(), |x| x.0)))
-        .collect();
+    let brief = kinds(&ev);
     assert_eq!(
         brief,
         vec![(101, "InsufficientInstanceCapacity"), (102, "Launch")],
