@@ -269,3 +269,25 @@ fn an_emptied_node_is_consolidated_after_consolidate_after() {
     assert_eq!(ready_pods_at(r, 166), 3);
     assert_eq!(ready_pods_at(r, 167), 3);
 }
+
+/// Required anti-affinity by hostname: Karpenter plans one node per pod.
+/// Alone, a 1 CPU / 1 GiB pod fits the 2-vCPU types (1930m); the cheapest
+/// in the pool is t3.large ($0.0832). The node-0 failure at 0 s leaves the
+/// other two alone; the batch at 1 s launches one t3.large for the evicted
+/// pod, and all three pods are Ready at 67 s, one per node.
+#[test]
+fn required_anti_affinity_gets_a_node_per_pod() {
+    let text = POOL.replace(
+        "      requests: { cpu: 1000m, memory: 1Gi }\n",
+        "      requests: { cpu: 1000m, memory: 1Gi }\n      anti_affinity: { type: required }\n",
+    );
+    let runs = run(&scenario(&text));
+    let r = &runs[0];
+    let c = r.cluster.as_ref().unwrap();
+    let types: Vec<&str> = c.nodes.iter().map(|n| n.instance_type.as_str()).collect();
+    assert_eq!(types, vec!["t3.large"; 4], "{:?}", r.scaling_events);
+    assert_eq!(c.nodes[3].launched_ns, S);
+    assert_eq!(ready_pods_at(r, 66), 2);
+    assert_eq!(ready_pods_at(r, 67), 3);
+    assert_eq!(c.series.last().unwrap().pending_pods, 0);
+}

@@ -90,6 +90,8 @@ impl ServiceSpec {
             },
             node_selector: self.placement.node_selector.clone(),
             tolerations: self.placement.tolerations.clone(),
+            one_per_node: matches!(self.placement.anti_affinity, Some(AntiAffinity::Required))
+                .then(|| self.name.clone()),
         }
     }
 }

@@ -41,6 +41,7 @@ pub fn needs(cpu_milli: i64, mem_gib: f64) -> PodNeeds {
         requests: req(cpu_milli, mem_gib),
         node_selector: BTreeMap::new(),
         tolerations: vec![],
+        one_per_node: None,
     }
 }
 

@@ -130,6 +130,10 @@ pub struct PodNeeds {
     pub node_selector: BTreeMap<String, String>,
     /// Tolerations.
     pub tolerations: Vec<Toleration>,
+    /// Required anti-affinity by hostname: at most one pod with this key per
+    /// node (the app's name; `None` = no such rule). Karpenter's plan honours
+    /// it; the cluster-autoscaler's estimate does not (docs/cluster-autoscaler.md).
+    pub one_per_node: Option<String>,
 }
 
 impl PodNeeds {
@@ -204,6 +208,7 @@ mod tests {
             requests: Resources::default(),
             node_selector: labels.clone(),
             tolerations: vec![],
+            one_per_node: None,
         };
         assert!(pod.admits(&labels, &soft));
         assert!(!pod.admits(&labels, &hard));

@@ -303,3 +303,42 @@ fn spot_interruption_replacement_avoids_the_interrupted_offering() {
         ("m5.large", Spot, "b")
     );
 }
+
+#[test]
+fn required_anti_affinity_puts_each_pod_on_its_own_node() {
+    // The same three pods as above, but with required hostname anti-affinity
+    // to each other: one per node. A lone 1 CPU / 2 GiB pod fits the 2-vCPU
+    // types (1930 m); the cheapest of all: t3.medium $0.0416 (4 GiB: 3.2 GiB
+    // allocatable ≥ 2 GiB). Three claims, three t3.medium. A fourth pod of
+    // another app shares the first claim (it has no such rule), and an
+    // existing node that already runs one of the app's pods takes none.
+    let p = pool("default", &all_types(), &[OnDemand], &["us-east-1a"]);
+    let mut web = pod(1000, 2);
+    web.one_per_node = Some("web".into());
+    let pods = vec![web.clone(), web.clone(), web.clone(), pod(100, 0)];
+    let plan = provision(
+        &pods,
+        &[],
+        std::slice::from_ref(&p),
+        &IceCache::default(),
+        0,
+    );
+    assert_eq!(plan.launches.len(), 3, "{plan:?}");
+    for l in &plan.launches {
+        assert_eq!(l.instance_type, "t3.medium", "{plan:?}");
+    }
+    let mut per_launch: Vec<usize> = plan.launches.iter().map(|l| l.pods.len()).collect();
+    per_launch.sort_unstable();
+    assert_eq!(per_launch, vec![1, 1, 2]);
+    // An existing m5.2xlarge with a web pod already bound: room, but not for another web pod.
+    let existing = node(&p, "m5.2xlarge", OnDemand, vec![web.clone()]);
+    let plan = provision(
+        &[web.clone(), pod(100, 0)],
+        std::slice::from_ref(&existing),
+        std::slice::from_ref(&p),
+        &IceCache::default(),
+        0,
+    );
+    assert_eq!(plan.on_existing, vec![(1, 0)], "{plan:?}");
+    assert_eq!(one(&plan).pods, vec![0]);
+}

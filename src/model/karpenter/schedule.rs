@@ -154,11 +154,27 @@ pub fn simulate(
     let mut pool_order: Vec<usize> = (0..pools.len()).collect();
     pool_order.sort_by_key(|&i| (Reverse(pools[i].spec.weight), i));
     let mut out = Schedule::default();
+    // Required hostname anti-affinity: a key already on a node (bound, or placed in this pass).
+    let mut placed: Vec<Vec<&str>> = nodes
+        .iter()
+        .map(|n| {
+            n.pods
+                .iter()
+                .filter_map(|p| p.one_per_node.as_deref())
+                .collect()
+        })
+        .collect();
     'pods: for i in order {
         let pod = &pods[i];
+        let key = pod.one_per_node.as_deref();
         for (n, node) in nodes.iter().enumerate() {
-            if usable[n] && free[n].fits(pod.requests) && pod.admits(&node.labels, &node.taints) {
+            if usable[n]
+                && free[n].fits(pod.requests)
+                && key.is_none_or(|k| !placed[n].contains(&k))
+                && pod.admits(&node.labels, &node.taints)
+            {
                 free[n] = free[n].minus(pod.requests);
+                placed[n].extend(key);
                 out.existing.push((i, n));
                 continue 'pods;
             }
@@ -167,6 +183,15 @@ pub fn simulate(
         by_size.sort_by_key(|&c| (out.claims[c].pods.len(), c));
         for c in by_size {
             let claim = &out.claims[c];
+            let clash = key.is_some_and(|k| {
+                claim
+                    .pods
+                    .iter()
+                    .any(|&q| pods[q].one_per_node.as_deref() == Some(k))
+            });
+            if clash {
+                continue;
+            }
             if let Some(next) = extend(claim, pod, &pools[claim.pool], ice, now_ns) {
                 out.claims[c] = Claim {
                     pods: [claim.pods.as_slice(), &[i]].concat(),

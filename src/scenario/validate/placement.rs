@@ -146,11 +146,9 @@ pub(super) fn fit_warnings(
                 }
             });
         let karpenter = matches!(cluster.autoscaler, NodeAutoscalerSpec::Karpenter { .. });
-        let hard = matches!(s.placement.anti_affinity, Some(AntiAffinity::Required))
-            || s.placement.zone_spread.is_some_and(|z| z.hard);
-        if karpenter && hard {
+        if karpenter && s.placement.zone_spread.is_some_and(|z| z.hard) {
             ctx.warnings.push(format!(
-                "services[{i}] ({}): Karpenter's provisioning here packs by requests, selectors and taints only; required anti-affinity and hard zone spread are not in its plan, so pods it plans onto one node may stay Pending",
+                "services[{i}] ({}): Karpenter's plan here does not spread pods over zones; with a hard zone spread, pods it plans into one zone may stay Pending",
                 s.name
             ));
         }
