@@ -128,13 +128,23 @@ impl World {
         }
         let pending = c.pending.clone();
         let mut still = Vec::with_capacity(pending.len());
+        // Pods of one service ask the same of a node, and binds only take room:
+        // once one fails in this pass, the rest of its service fails too (a
+        // failed search also leaves the scheduler's start node where it was).
+        let mut failed: Vec<u32> = Vec::new();
         for pod in pending {
+            let s = self.pods[pod as usize].service;
+            if failed.contains(&s) {
+                still.push(pod);
+                continue;
+            }
             let want = self.pod_to_place(pod);
             let c = self.cluster.as_mut().expect("checked above");
             match c.scheduler.place(&want, &c.views) {
                 Ok(node) => self.bind(pod, node as u32, &want, now, sched),
                 Err(why) => {
                     self.note_unschedulable(pod, why.to_string(), now);
+                    failed.push(s);
                     still.push(pod);
                 }
             }
