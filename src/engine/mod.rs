@@ -52,13 +52,14 @@ impl<E: Copy> Scheduler<E> {
     #[inline]
     pub fn at(&mut self, at: Nanos, event: E) {
         debug_assert!(at >= self.now, "event scheduled in the past");
-        self.queue.push(at.max(self.now), event);
+        self.queue.push(self.now, at.max(self.now), event);
     }
 
     /// Schedules `event` after `delay` from now.
     #[inline]
     pub fn after(&mut self, delay: Nanos, event: E) {
-        self.queue.push(self.now.saturating_add(delay), event);
+        self.queue
+            .push(self.now, self.now.saturating_add(delay), event);
     }
 
     /// Number of pending events.

@@ -5,7 +5,9 @@
 //! the bound. A candidate that would cross into the next cell is discarded
 //! and the draw restarts at the boundary, which is exact because the
 //! exponential distribution is memoryless. Cells where r is constant accept
-//! every candidate without a second draw.
+//! every candidate without a second draw; elsewhere a candidate whose
+//! uniform draw falls under the cell's minimum of r is accepted without
+//! evaluating r (a squeeze: the same decision, since r ≥ that minimum).
 //!
 //! Deterministic arrivals are evenly spaced in operational time: the k-th
 //! (from 0) arrives where Λ(t) = k + ½, found by safeguarded Newton steps.
@@ -31,6 +33,8 @@ pub struct ArrivalGen {
     /// Λ(cell_end), for deterministic arrivals.
     cell_end_integral: f64,
     bound: f64,
+    /// The minimum of r on the current cell.
+    floor: f64,
     flat: bool,
     /// Time of the last arrival (or cell boundary) reached.
     t: f64,
@@ -55,6 +59,7 @@ impl ArrivalGen {
             cell_end: 0.0,
             cell_end_integral: 0.0,
             bound: 0.0,
+            floor: 0.0,
             flat: true,
             t: 0.0,
             target: 0.5,
@@ -74,6 +79,7 @@ impl ArrivalGen {
         self.cell_end = (start + self.cell_w).min(self.end_s);
         let (lo, hi) = self.rate.bounds(start, self.cell_end);
         self.bound = hi;
+        self.floor = lo;
         self.flat = lo == hi;
         if self.kind == Arrivals::Deterministic {
             self.cell_end_integral = self.rate.integral(self.cell_end);
@@ -110,7 +116,11 @@ impl ArrivalGen {
                 let candidate = self.t + gap;
                 if candidate < self.cell_end {
                     self.t = candidate;
-                    if self.flat || rng.random::<f64>() * self.bound < self.rate.rate(candidate) {
+                    if self.flat {
+                        return Some(candidate);
+                    }
+                    let u = rng.random::<f64>() * self.bound;
+                    if u < self.floor || u < self.rate.rate(candidate) {
                         return Some(candidate);
                     }
                     continue;
