@@ -41,10 +41,16 @@ impl<E: Copy> KeyHeap<E> {
     /// Adds `event` under `key`.
     #[inline]
     pub(super) fn push(&mut self, key: u128, event: E) {
-        let mut i = self.keys.len();
+        let i = self.keys.len();
         self.keys.push(key);
         self.events.push(event);
-        // Hole at i: move parents down until the key's place is found.
+        self.rise(i, key, event);
+    }
+
+    /// Fills the hole at `i` with the entry, moving parents down until
+    /// its place is found.
+    #[inline(always)]
+    fn rise(&mut self, mut i: usize, key: u128, event: E) {
         while i > 0 {
             let parent = (i - 1) / ARITY;
             if self.keys[parent] <= key {
@@ -88,17 +94,7 @@ impl<E: Copy> KeyHeap<E> {
             self.events[i] = self.events[min];
             i = min;
         }
-        while i > 0 {
-            let parent = (i - 1) / ARITY;
-            if self.keys[parent] <= last_key {
-                break;
-            }
-            self.keys[i] = self.keys[parent];
-            self.events[i] = self.events[parent];
-            i = parent;
-        }
-        self.keys[i] = last_key;
-        self.events[i] = last_event;
+        self.rise(i, last_key, last_event);
         Some(top)
     }
 }
