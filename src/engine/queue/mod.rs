@@ -77,9 +77,10 @@ impl<E: Copy> EventQueue<E> {
                 Some(false) => self.heap.push(key, event),
                 None => {
                     // Earlier than the wheel's current bucket (a peek moved
-                    // it past a run's end): start the wheel over from here.
+                    // it past a run's end): start the wheel over from this
+                    // entry's bucket, which it then belongs to.
                     wheel.rebase(at, &mut self.heap);
-                    self.push_again(key, event);
+                    wheel.push(key, event);
                 }
             }
             return;
@@ -94,15 +95,6 @@ impl<E: Copy> EventQueue<E> {
                 self.front = Some((key, event))
             }
             None => self.heap.push(key, event),
-        }
-    }
-
-    /// Pushes a keyed entry into the wheel layout (which admits it).
-    fn push_again(&mut self, key: u128, event: E) {
-        let wheel = self.wheel.as_mut().expect("wheel layout");
-        match wheel.admits(key) {
-            Some(true) => wheel.push(key, event),
-            _ => self.heap.push(key, event),
         }
     }
 
