@@ -7,8 +7,7 @@
 //! worker slot to the head of the queue. This is the hot path: nothing here
 //! allocates.
 
-use super::lifecycle::Stage;
-use super::pod::{Admission, Cpu};
+use super::pod::Admission;
 use super::world::{Event, FREE, Request, World};
 use crate::engine::Scheduler;
 
@@ -90,19 +89,18 @@ impl World {
         let r = self.requests[req as usize];
         let pod = &mut self.pods[r.pod as usize];
         let usage = &mut self.services[pod.service as usize].usage;
-        match &mut pod.cpu {
-            Cpu::Dedicated { active } => {
-                *active += 1;
+        match pod.cpu_mut() {
+            (pod_usage, None) => {
                 usage.change(now, 1.0);
-                pod.usage.change(now, 1.0);
+                pod_usage.change(now, 1.0);
                 sched.after(r.cpu_ns, Event::CpuDone(req));
             }
-            Cpu::Shared(cpu) => {
+            (pod_usage, Some(cpu)) => {
                 let before = cpu.usage_cores();
                 cpu.add(now, req, r.cpu_ns);
                 let delta = cpu.usage_cores() - before;
                 usage.change(now, delta);
-                pod.usage.change(now, delta);
+                pod_usage.change(now, delta);
                 if let Some((t, generation)) = cpu.rearm(now) {
                     sched.at(
                         t,
@@ -124,9 +122,6 @@ impl World {
         }
         let now = sched.now();
         let pod = &mut self.pods[self.requests[req as usize].pod as usize];
-        if let Cpu::Dedicated { active } = &mut pod.cpu {
-            *active -= 1;
-        }
         pod.usage.change(now, -1.0);
         self.services[pod.service as usize].usage.change(now, -1.0);
         self.after_cpu(req, sched);
@@ -135,7 +130,8 @@ impl World {
     pub(super) fn pod_cpu(&mut self, pod_id: u32, generation: u32, sched: &mut Scheduler<Event>) {
         let now = sched.now();
         let pod = &mut self.pods[pod_id as usize];
-        let Cpu::Shared(cpu) = &mut pod.cpu else {
+        let service = pod.service as usize;
+        let (pod_usage, Some(cpu)) = pod.cpu_mut() else {
             return;
         };
         let before = cpu.usage_cores();
@@ -153,8 +149,8 @@ impl World {
             return; // stale, or early: a newcomer slowed the CPU down since it was armed
         };
         let delta = cpu.usage_cores() - before;
-        pod.usage.change(now, delta);
-        self.services[pod.service as usize].usage.change(now, delta);
+        pod_usage.change(now, delta);
+        self.services[service].usage.change(now, delta);
         self.after_cpu(req, sched);
     }
 
@@ -187,8 +183,7 @@ impl World {
         self.release(req);
         if let Some(next) = self.pods[r.pod as usize].release() {
             self.start_cpu(next, sched);
-        } else if self.lives[r.pod as usize].stage == Stage::Terminating
-            && self.pods[r.pod as usize].in_flight() == 0
+        } else if self.pods[r.pod as usize].terminating && self.pods[r.pod as usize].in_flight() == 0
         {
             // A draining pod that finished its last request exits.
             self.pod_gone(r.pod, now, sched);

@@ -4,8 +4,8 @@
 //! (CPU phase, then optional I/O). While in their CPU phase, n requests share
 //! the pod's CPU limit L as *limited processor sharing*: each progresses at
 //! min(1, L/n) cores. Without a limit, or with L ≥ the slots, the rate is
-//! always 1 and each CPU phase simply takes its work (`Dedicated`). Otherwise
-//! (`Shared`) the pod keeps a virtual clock: the work done so far by every
+//! always 1 and each CPU phase simply takes its work (a dedicated CPU). Otherwise
+//! (a [`SharedCpu`]) the pod keeps a virtual clock: the work done so far by every
 //! active request. A request's CPU phase ends when the virtual clock reaches
 //! its start value plus its work, so only the smallest such tag needs an
 //! event. That event is armed lazily: when a change makes the first finish
@@ -26,18 +26,6 @@ pub enum Admission {
     Queued,
     /// The queue is full.
     Rejected,
-}
-
-/// CPU sharing among the requests in their CPU phase.
-#[derive(Debug, Clone)]
-pub enum Cpu {
-    /// Every CPU-phase request runs at one full core.
-    Dedicated {
-        /// Requests in their CPU phase.
-        active: u32,
-    },
-    /// Limited processor sharing under a CPU limit.
-    Shared(SharedCpu),
 }
 
 /// Limited processor sharing with a virtual clock.
@@ -164,25 +152,43 @@ impl Usage {
 }
 
 /// One replica of a service.
+///
+/// The fields every request touches fit one 64-byte cache line: with
+/// thousands of pods, a request's visits to its pod (arrival, CPU start and
+/// end, finish) each cost one line. The queue and a shared CPU, which a
+/// request needs only when the pod is saturated or throttled, live behind
+/// one pointer (allocated with a shared CPU, or at the first queued request).
 #[derive(Debug, Clone)]
+#[repr(align(64))]
 pub struct Pod {
-    /// Index of the service it belongs to.
-    pub service: u32,
     /// CPU it used.
     pub usage: Usage,
     /// Requests it was given.
     pub arrivals: u64,
+    ext: Option<Box<PodExt>>,
+    /// Index of the service it belongs to.
+    pub service: u32,
     slots: u32,
     busy: u32,
-    queue: VecDeque<u32>,
+    queued: u32,
     queue_limit: u32,
-    /// CPU state.
-    pub cpu: Cpu,
+    /// Deleted: it takes no new requests and exits once empty.
+    pub terminating: bool,
+}
+
+/// What a pod needs only when saturated or throttled.
+#[derive(Debug, Clone, Default)]
+struct PodExt {
+    queue: VecDeque<u32>,
+    /// Limited processor sharing; `None`: every CPU-phase request runs at one core.
+    shared: Option<SharedCpu>,
 }
 
 impl Pod {
     /// A pod with `slots` worker slots (`None` = unlimited), a queue of at most
     /// `queue_limit` (`None` = unbounded) and CPU limit `limit_cores` (`None` = unthrottled).
+    /// Without a limit, or with L ≥ the slots, the CPU is dedicated: each
+    /// CPU phase simply takes its work.
     pub fn new(
         service: u32,
         slots: Option<u32>,
@@ -190,27 +196,39 @@ impl Pod {
         limit_cores: Option<f64>,
     ) -> Self {
         let slots = slots.unwrap_or(u32::MAX);
-        let cpu = match limit_cores {
-            Some(l) if l < slots as f64 => Cpu::Shared(SharedCpu {
-                limit_cores: l,
-                active: BinaryHeap::new(),
-                vtime_s: 0.0,
-                last_ns: 0,
-                generation: 0,
-                armed_at: None,
-            }),
-            _ => Cpu::Dedicated { active: 0 },
+        let ext = match limit_cores {
+            Some(l) if l < slots as f64 => Some(Box::new(PodExt {
+                queue: VecDeque::new(),
+                shared: Some(SharedCpu {
+                    limit_cores: l,
+                    active: BinaryHeap::new(),
+                    vtime_s: 0.0,
+                    last_ns: 0,
+                    generation: 0,
+                    armed_at: None,
+                }),
+            })),
+            _ => None,
         };
         Pod {
-            service,
             usage: Usage::default(),
             arrivals: 0,
+            ext,
+            service,
             slots,
             busy: 0,
-            queue: VecDeque::new(),
+            queued: 0,
             queue_limit: queue_limit.unwrap_or(u32::MAX),
-            cpu,
+            terminating: false,
         }
+    }
+
+    /// Its CPU usage and, when the CPU is shared under a limit, the sharing
+    /// state (`None`: dedicated CPU).
+    #[inline]
+    pub fn cpu_mut(&mut self) -> (&mut Usage, Option<&mut SharedCpu>) {
+        let shared = self.ext.as_deref_mut().and_then(|e| e.shared.as_mut());
+        (&mut self.usage, shared)
     }
 
     /// Offers request `req` to the pod.
@@ -219,8 +237,9 @@ impl Pod {
         if self.busy < self.slots {
             self.busy += 1;
             Admission::Start
-        } else if (self.queue.len() as u64) < self.queue_limit as u64 {
-            self.queue.push_back(req);
+        } else if self.queued < self.queue_limit {
+            self.ext.get_or_insert_default().queue.push_back(req);
+            self.queued += 1;
             Admission::Queued
         } else {
             Admission::Rejected
@@ -230,27 +249,41 @@ impl Pod {
     /// A request gives up its slot; returns the queued request that takes it over, if any.
     #[inline]
     pub fn release(&mut self) -> Option<u32> {
-        let next = self.queue.pop_front();
-        if next.is_none() {
+        if self.queued == 0 {
             self.busy -= 1;
+            return None;
         }
-        next
+        self.queued -= 1;
+        self.ext.as_mut().and_then(|e| e.queue.pop_front())
     }
 
     /// Requests waiting in the queue.
+    #[inline]
     pub fn queued(&self) -> u32 {
-        self.queue.len() as u32
+        self.queued
     }
 
-    /// Empties the queue (the pod is killed); returns the requests that were in it.
-    pub fn drain_queue(&mut self) -> VecDeque<u32> {
-        std::mem::take(&mut self.queue)
+    /// The pod is killed: empties the queue and the shared CPU at `now` and
+    /// returns the requests they held, and the cores the pod was using.
+    pub fn kill(&mut self, now: Nanos) -> (Vec<u32>, f64) {
+        self.queued = 0;
+        let cores = self.usage.cores;
+        let Some(ext) = self.ext.as_deref_mut() else {
+            return (Vec::new(), cores);
+        };
+        let mut held: Vec<u32> = std::mem::take(&mut ext.queue).into();
+        let mut cores = cores;
+        if let Some(cpu) = &mut ext.shared {
+            cores = cpu.usage_cores();
+            held.extend(cpu.clear(now));
+        }
+        (held, cores)
     }
 
     /// Requests holding a slot or queued (what `least_request` compares).
     #[inline]
     pub fn in_flight(&self) -> u32 {
-        self.busy + self.queue.len() as u32
+        self.busy + self.queued
     }
 }
 
@@ -273,10 +306,28 @@ mod tests {
     }
 
     #[test]
+    fn the_hot_fields_fill_one_cache_line() {
+        assert_eq!(std::mem::size_of::<Pod>(), 64);
+        assert_eq!(std::mem::align_of::<Pod>(), 64);
+    }
+
+    #[test]
+    fn kill_returns_the_queue_and_the_cores_in_use() {
+        let mut p = Pod::new(0, Some(1), None, None);
+        p.admit(1);
+        p.usage.change(0, 1.0);
+        p.admit(2);
+        p.admit(3);
+        assert_eq!(p.kill(5), (vec![2, 3], 1.0));
+        assert_eq!(p.queued(), 0);
+        assert_eq!(p.in_flight(), 1);
+    }
+
+    #[test]
     fn shared_cpu_slows_everyone_down_evenly() {
         // L = 1 core, two requests of 1 s started together finish together at 2 s.
         let mut p = Pod::new(0, None, None, Some(1.0));
-        let Cpu::Shared(cpu) = &mut p.cpu else {
+        let (_, Some(cpu)) = p.cpu_mut() else {
             panic!("expected shared CPU")
         };
         cpu.add(0, 7, 1_000_000_000);
@@ -295,7 +346,7 @@ mod tests {
     #[test]
     fn completion_events_are_armed_lazily() {
         let mut p = Pod::new(0, None, None, Some(1.0));
-        let Cpu::Shared(cpu) = &mut p.cpu else {
+        let (_, Some(cpu)) = p.cpu_mut() else {
             panic!("expected shared CPU")
         };
         // A 1 s job alone: armed for t = 1 s.
@@ -320,17 +371,10 @@ mod tests {
 
     #[test]
     fn a_limit_at_or_above_the_slots_never_throttles() {
-        assert!(matches!(
-            Pod::new(0, Some(4), None, Some(4.0)).cpu,
-            Cpu::Dedicated { .. }
-        ));
-        assert!(matches!(
-            Pod::new(0, Some(4), None, Some(2.0)).cpu,
-            Cpu::Shared(_)
-        ));
-        assert!(matches!(
-            Pod::new(0, None, None, Some(64.0)).cpu,
-            Cpu::Shared(_)
-        ));
+        let shared = |mut p: Pod| p.cpu_mut().1.is_some();
+        assert!(!shared(Pod::new(0, Some(4), None, Some(4.0))));
+        assert!(shared(Pod::new(0, Some(4), None, Some(2.0))));
+        assert!(shared(Pod::new(0, None, None, Some(64.0))));
+        assert!(!shared(Pod::new(0, Some(4), None, None)));
     }
 }

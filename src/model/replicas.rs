@@ -12,7 +12,7 @@
 
 use super::lifecycle::Stage;
 use super::pipeline::History;
-use super::pod::{Cpu, Pod};
+use super::pod::Pod;
 use super::world::{Event, FREE, INITIAL_AGE_NS, PodLife, World};
 use crate::engine::Scheduler;
 use crate::units::Nanos;
@@ -194,6 +194,7 @@ impl World {
             svc.ready_pod_s.change(now, -1.0);
         }
         self.lives[id as usize].stage = Stage::Terminating;
+        self.pods[id as usize].terminating = true;
         svc.terminating += 1;
         if self.pods[id as usize].in_flight() == 0 {
             self.pod_gone(id, now, sched);
@@ -212,22 +213,9 @@ impl World {
         }
         let s = self.pods[id as usize].service as usize;
         // Queued requests and those sharing a CPU have no pending event of their own.
-        let mut orphans: Vec<u32> = self.pods[id as usize].drain_queue().into();
-        let pod = &mut self.pods[id as usize];
-        match &mut pod.cpu {
-            Cpu::Shared(cpu) => {
-                let before = cpu.usage_cores();
-                orphans.extend(cpu.clear(now));
-                pod.usage.change(now, -before);
-                self.services[s].usage.change(now, -before);
-            }
-            Cpu::Dedicated { active } => {
-                let n = f64::from(*active);
-                *active = 0;
-                pod.usage.change(now, -n);
-                self.services[s].usage.change(now, -n);
-            }
-        }
+        let (orphans, cores) = self.pods[id as usize].kill(now);
+        self.pods[id as usize].usage.change(now, -cores);
+        self.services[s].usage.change(now, -cores);
         for req in orphans {
             self.fail(req, now);
             self.release(req);
@@ -260,6 +248,7 @@ impl World {
         let was = life.stage;
         life.stage = Stage::Gone;
         life.history = History::default();
+        self.pods[id as usize].terminating = false;
         let s = self.pods[id as usize].service as usize;
         let svc = &mut self.services[s];
         svc.pods.retain(|&p| p != id);
