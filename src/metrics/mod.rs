@@ -12,6 +12,7 @@ mod replicas;
 mod series;
 
 pub use latency::LatencyHistogram;
+use latency::RunLatency;
 pub use replicas::{ReplicaStats, ScalingEvent};
 pub use series::IntervalRow;
 
@@ -61,7 +62,7 @@ pub struct ServiceRecorder {
     latency_target_ns: Option<Nanos>,
     outcomes: Outcomes,
     within_latency_target: u64,
-    latency: LatencyHistogram,
+    latency: RunLatency,
     open: OpenInterval,
     series: Vec<IntervalRow>,
 }
@@ -79,7 +80,7 @@ impl ServiceRecorder {
             latency_target_ns,
             outcomes: Outcomes::default(),
             within_latency_target: 0,
-            latency: LatencyHistogram::new(duration_ns),
+            latency: RunLatency::new(duration_ns),
             open: OpenInterval::new(duration_ns),
             series: Vec::new(),
         }
@@ -160,7 +161,7 @@ impl ServiceRecorder {
         capacity_core_s: f64,
     ) {
         let o = &mut self.open;
-        self.latency.merge(&o.latency_measured);
+        self.latency.add_interval(&o.latency_measured);
         // The interval's quantiles cover every request, warmup or not.
         if o.latency_warmup.count() > 0 {
             o.latency_measured.merge(&o.latency_warmup);
@@ -209,7 +210,7 @@ impl ServiceRecorder {
             name,
             outcomes: self.outcomes,
             within_latency_target: self.latency_target_ns.map(|_| self.within_latency_target),
-            latency: self.latency,
+            latency: self.latency.finish(),
             series: self.series,
             replicas,
         }

@@ -1,6 +1,6 @@
 //! Per-interval time series of one service.
 
-use super::latency::LatencyHistogram;
+use super::latency::IntervalHistogram;
 use crate::units::Nanos;
 
 /// What one service did during one interval.
@@ -73,9 +73,9 @@ pub(crate) struct OpenInterval {
     pub failed: u64,
     pub within_latency_target: u64,
     /// Latencies of measured requests completed in the interval.
-    pub latency_measured: LatencyHistogram,
+    pub latency_measured: IntervalHistogram,
     /// Latencies of requests from before the warmup completed in the interval.
-    pub latency_warmup: LatencyHistogram,
+    pub latency_warmup: IntervalHistogram,
     /// CPU core-seconds used by the service up to `start_ns`.
     pub cpu_core_s_at_start: f64,
     /// CPU capacity (core-seconds of Ready pods' base) up to `start_ns`.
@@ -94,8 +94,8 @@ impl OpenInterval {
             timed_out: 0,
             failed: 0,
             within_latency_target: 0,
-            latency_measured: LatencyHistogram::new(highest_ns),
-            latency_warmup: LatencyHistogram::new(highest_ns),
+            latency_measured: IntervalHistogram::new(highest_ns),
+            latency_warmup: IntervalHistogram::new(highest_ns),
             cpu_core_s_at_start: 0.0,
             capacity_core_s_at_start: 0.0,
             ready_pod_s_at_start: 0.0,

@@ -183,7 +183,8 @@ impl World {
         self.release(req);
         if let Some(next) = self.pods[r.pod as usize].release() {
             self.start_cpu(next, sched);
-        } else if self.pods[r.pod as usize].terminating && self.pods[r.pod as usize].in_flight() == 0
+        } else if self.pods[r.pod as usize].terminating
+            && self.pods[r.pod as usize].in_flight() == 0
         {
             // A draining pod that finished its last request exits.
             self.pod_gone(r.pod, now, sched);
