@@ -30,6 +30,10 @@ pub struct CaRuntime {
     rng: SimRng,
     /// Per node group: the node a scale-up adds, and its capacity.
     templates: Vec<(NodeTemplate, Resources)>,
+    /// By node id: the node's view from the last loop, kept so that its
+    /// name, labels and taints (fixed for the node's life) are not built
+    /// again every scan interval; its pods and state are refreshed.
+    views: Vec<Option<NodeView>>,
 }
 
 impl CaRuntime {
@@ -95,13 +99,25 @@ impl CaRuntime {
             state: CaState::default(),
             rng,
             templates,
+            views: Vec::new(),
         })
     }
 }
 
+impl CaRuntime {
+    /// Keeps the node views of a loop's snapshot for the next loop.
+    fn keep_views(&mut self, snap: Snapshot, ids: Vec<usize>) {
+        for (id, v) in ids.into_iter().zip(snap.nodes) {
+            self.views[id] = Some(v);
+        }
+    }
+}
+
 impl World {
-    /// What the cluster-autoscaler sees at `now`.
-    fn ca_snapshot(&self, ca: &CaRuntime) -> Snapshot {
+    /// What the cluster-autoscaler sees at `now`, and the id of each node
+    /// in it (its views are taken from `ca.views`; give them back with
+    /// [`CaRuntime::keep_views`]).
+    fn ca_snapshot(&self, ca: &mut CaRuntime) -> (Snapshot, Vec<usize>) {
         let c = self
             .cluster
             .as_ref()
@@ -120,31 +136,36 @@ impl World {
                 upcoming: c.group_counts(g).1,
             })
             .collect();
-        let mut nodes = Vec::new();
+        let (mut nodes, mut ids) = (Vec::new(), Vec::new());
+        ca.views.resize(c.nodes.len(), None);
         for (id, n) in c.nodes.iter().enumerate() {
             if matches!(n.stage, NodeStage::Launching | NodeStage::Gone) {
+                ca.views[id] = None;
                 continue;
             }
             let view = &c.views[id];
-            nodes.push(NodeView {
+            let mut v = ca.views[id].take().unwrap_or_else(|| NodeView {
                 name: format!("node-{id}"),
                 group: Some(c.spec.groups[n.group as usize].name.clone()),
                 labels: view.labels.clone(),
                 taints: view.taints.clone(),
                 allocatable: view.allocatable,
-                pods: n
-                    .pods
-                    .iter()
-                    .map(|&p| NodePod {
-                        needs: self.needs_of(p).clone(),
-                        kind: PodKind::Movable,
-                        blocks_removal: false,
-                    })
-                    .collect(),
-                ready: n.stage == NodeStage::Ready,
-                being_deleted: n.stage == NodeStage::Draining,
+                pods: Vec::new(),
+                ready: false,
+                being_deleted: false,
                 scale_down_disabled: false,
             });
+            v.allocatable = view.allocatable;
+            v.pods.clear();
+            v.pods.extend(n.pods.iter().map(|&p| NodePod {
+                needs: self.needs_of(p).clone(),
+                kind: PodKind::Movable,
+                blocks_removal: false,
+            }));
+            v.ready = n.stage == NodeStage::Ready;
+            v.being_deleted = n.stage == NodeStage::Draining;
+            ids.push(id);
+            nodes.push(v);
         }
         let pending = c
             .pending
@@ -154,11 +175,12 @@ impl World {
                 created_ns: self.lives[p as usize].created.max(0) as Nanos,
             })
             .collect();
-        Snapshot {
+        let snap = Snapshot {
             groups,
             nodes,
             pending,
-        }
+        };
+        (snap, ids)
     }
 
     /// Whether a loop could do anything: pending pods, nodes on their way
@@ -200,8 +222,9 @@ impl World {
             self.ca = Some(ca);
             return;
         }
-        let snap = self.ca_snapshot(&ca);
+        let (snap, ids) = self.ca_snapshot(&mut ca);
         let outcome = ca::run_loop(&snap, &ca.cfg, &mut ca.state, now, &mut ca.rng);
+        ca.keep_views(snap, ids);
         self.ca = Some(ca);
         for f in outcome.failures {
             let g = self.group_index(&f.group);

@@ -54,13 +54,19 @@ pub struct History {
 
 impl History {
     /// Records `s` and forgets snapshots older than `keep_ns` before it.
+    ///
+    /// Snapshots lie on a regular grid, so the oldest one's time follows
+    /// from the newest one's and the count: the front is never read (with
+    /// thousands of replicas, it would be one more cache miss each).
     pub fn push(&mut self, s: Snapshot, keep_ns: Nanos) {
-        while self
-            .snaps
-            .front()
-            .is_some_and(|f| f.at_ns + keep_ns < s.at_ns)
-        {
-            self.snaps.pop_front();
+        let n = self.snaps.len();
+        if let Some(last) = self.snaps.back() {
+            let step = s.at_ns - last.at_ns;
+            let oldest_ns = last.at_ns - (n as u64 - 1) * step;
+            // Keep those with at_ns + keep_ns ≥ s.at_ns.
+            let stale = s.at_ns.saturating_sub(keep_ns).saturating_sub(oldest_ns);
+            let drop = if step == 0 { 0 } else { stale.div_ceil(step) };
+            self.snaps.drain(..(drop as usize).min(n));
         }
         self.snaps.push_back(s);
     }
@@ -188,6 +194,12 @@ mod tests {
         for k in 0..100 {
             h.push(snap(15 * k, 0.0, 0), 60 * S);
         }
-        assert!(h.snaps.len() <= 5);
+        // Kept: those no more than 60 s older than the newest (1485 s).
+        let kept: Vec<u64> = h.snaps.iter().map(|s| s.at_ns / S).collect();
+        assert_eq!(kept, vec![1425, 1440, 1455, 1470, 1485]);
+        // A keep that is not a whole number of steps: 50 s keeps 1455–1500.
+        h.push(snap(1500, 0.0, 0), 50 * S);
+        let kept: Vec<u64> = h.snaps.iter().map(|s| s.at_ns / S).collect();
+        assert_eq!(kept, vec![1455, 1470, 1485, 1500]);
     }
 }
