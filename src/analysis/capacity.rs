@@ -9,22 +9,22 @@
 //!
 //! * **CPU sharing.** The requests in their CPU phase form a limited
 //!   processor-sharing queue with L cores; its occupancy N is the exact
-//!   birth–death P(N = n) ∝ Πⱼ a / min(j, L), a = λ·E[cpu] (insensitive to
+//!   birth–death P(N = n) ∝ Πⱼ a / min(j, L), a = λ·E\[cpu\] (insensitive to
 //!   the work distribution). A request that finds n others keeps their
 //!   company for its whole CPU phase (the "frozen environment"
 //!   approximation): its work is stretched by G = max(1, (min(n, c−1) + 1)/L).
-//!   This gives processor sharing's exact mean E[S]/(1 − ρ). With L ≥ c
+//!   This gives processor sharing's exact mean E\[S\]/(1 − ρ). With L ≥ c
 //!   (or no limit) G = 1: the CPU never binds.
 //! * **Slots.** The c slots are an M/G/c FCFS queue whose service is the
-//!   slot-holding time X = cpu·G + io. P(wait) = C(c, λ·E[X]) (Erlang C);
-//!   a wait is exponential with rate θ' = 2(c/E[X] − λ)/(1 + SCV[X])
+//!   slot-holding time X = cpu·G + io. P(wait) = C(c, λ·E\[X\]) (Erlang C);
+//!   a wait is exponential with rate θ' = 2(c/E\[X\] − λ)/(1 + SCV\[X\])
 //!   (Allen–Cunneen/Kingman scaling; exact mean for M/G/1 by
 //!   Pollaczek–Khinchine). The response time is T = Wq + X. Unlimited slots
 //!   never wait.
 //!
 //! Exact cases: L ≥ c (or no limit), no I/O, exponential work is M/M/c, and
 //! P(T > t) is queueing.md's closed form; one slot with L < 1 is M/M/1 at
-//! rate L/E[cpu]. Arrivals at a pod are Poisson at λ/N (exact for `random`
+//! rate L/E\[cpu\]. Arrivals at a pod are Poisson at λ/N (exact for `random`
 //! balancing, conservative for round robin and least-request).
 
 use super::erlang::{erlang_b, erlang_c};
@@ -56,7 +56,7 @@ struct State<'q> {
     holding: Holding<'q>,
     /// P(an arrival waits for a slot).
     wait: f64,
-    /// c/E[X] − λ: how fast the slot queue drains.
+    /// c/E\[X\] − λ: how fast the slot queue drains.
     drain: f64,
 }
 
@@ -70,7 +70,7 @@ impl State<'_> {
             return mmk_tail(self.wait, self.drain, 1.0 / self.holding.mean_s(), t);
         }
         let rate = 2.0 * self.drain / (1.0 + self.holding.scv());
-        // P(X + Exp(rate) > t) = E[min(1, e^(−rate·(t − X)))].
+        // P(X + Exp(rate) > t) = E\[min(1, e^(−rate·(t − X)))\].
         let after_wait = self.holding.expect(|x| (-rate * (t - x)).min(0.0).exp());
         (1.0 - self.wait) * self.holding.survival(t) + self.wait * after_wait
     }
@@ -88,7 +88,7 @@ impl PodQueue {
         }
     }
 
-    /// An upper bound of the rate the pod can carry (requests/s): L/E[cpu] and c/E[cpu/min(1, L) + io].
+    /// An upper bound of the rate the pod can carry (requests/s): L/E\[cpu\] and c/E\[cpu/min(1, L) + io\].
     pub fn saturation_rps(&self) -> f64 {
         let cpu = self.work.cpu.mean_s();
         let io = self.work.io.as_ref().map_or(0.0, |d| d.mean_s());
@@ -170,7 +170,7 @@ impl PodQueue {
         })
     }
 
-    /// E[T], seconds: E[Wq] + E[X] (infinite past saturation).
+    /// E\[T\], seconds: E\[Wq\] + E\[X\] (infinite past saturation).
     pub fn mean_response_s(&self, rps: f64) -> f64 {
         let Some(s) = self.state(rps) else {
             return f64::INFINITY;
@@ -214,7 +214,7 @@ impl PodQueue {
         self.state(rps).map_or(1.0, |s| self.blocked(&s, rps))
     }
 
-    /// M/M/c/c+K blocking of the slot queue: B·ρᴷ / (1 + B·Σ_{j=1..K} ρʲ) with a = λ·E[X].
+    /// M/M/c/c+K blocking of the slot queue: B·ρᴷ / (1 + B·Σ_{j=1..K} ρʲ) with a = λ·E\[X\].
     fn blocked(&self, state: &State, rps: f64) -> f64 {
         let (Some(limit), Some(c)) = (self.queue_limit, self.slots) else {
             return 0.0;

@@ -1,8 +1,8 @@
 //! Erlang B and Erlang C, as in `shared/reference/queueing.md`: the stable
 //! recursion B(k, a) = a·B(k−1, a) / (k + a·B(k−1, a)) from B(0, a) = 1,
-//! and C(c, a) = c·B / (c − a·(1 − B)) for an offered load a = λ·E[S] < c.
+//! and C(c, a) = c·B / (c − a·(1 − B)) for an offered load a = λ·E\[S\] < c.
 
-/// Erlang B: the blocking probability of `servers` servers at offered load `a` = λ·E[S].
+/// Erlang B: the blocking probability of `servers` servers at offered load `a` = λ·E\[S\].
 pub fn erlang_b(servers: u32, a: f64) -> f64 {
     let mut b = 1.0;
     for k in 1..=servers {

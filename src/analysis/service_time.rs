@@ -1,7 +1,7 @@
 //! How long a request holds a worker slot, X = cpu·G + io, as a
 //! distribution the capacity model can compute with: mean, squared
 //! coefficient of variation, survival function P(X > t), and expectations
-//! E[g(X)] over weighted nodes. G ≥ 1 is the CPU slowdown a request meets
+//! E\[g(X)\] over weighted nodes. G ≥ 1 is the CPU slowdown a request meets
 //! (a discrete distribution, from [`super::capacity`]).
 //!
 //! Nodes split the probability into cells — equal cells up to the 90th
@@ -210,20 +210,20 @@ impl<'w> Holding<'w> {
         }
     }
 
-    /// E[G] and E[G²].
+    /// E\[G\] and E\[G²\].
     fn slowdown_moments(&self) -> (f64, f64) {
         self.slowdown
             .iter()
             .fold((0.0, 0.0), |(m1, m2), &(g, w)| (m1 + w * g, m2 + w * g * g))
     }
 
-    /// E[X], seconds.
+    /// E\[X\], seconds.
     pub fn mean_s(&self) -> f64 {
         self.work.cpu.mean_s() * self.slowdown_moments().0
             + self.work.io.as_ref().map_or(0.0, WorkDist::mean_s)
     }
 
-    /// Var[X] / E[X]² (0 when E[X] = 0).
+    /// Var\[X\] / E\[X\]² (0 when E\[X\] = 0).
     pub fn scv(&self) -> f64 {
         let (g1, g2) = self.slowdown_moments();
         let c = self.work.cpu.mean_s();
@@ -266,7 +266,7 @@ impl<'w> Holding<'w> {
         }
     }
 
-    /// E[h(X)] over the nodes (h should be continuous for accuracy).
+    /// E\[h(X)\] over the nodes (h should be continuous for accuracy).
     pub fn expect(&self, h: impl Fn(f64) -> f64) -> f64 {
         if self.work.io.is_none() {
             return self.cpu_nodes.iter().map(|&(x, w)| w * h(x)).sum();

@@ -1,6 +1,6 @@
 //! The cluster's state: nodes and their stages, node groups, the
 //! scheduler's view of each node, pending pods, zone outages. How pods and
-//! nodes change is in [`super::binding`].
+//! nodes change is in `binding`.
 //!
 //! With a `cluster`, a new pod is Pending until the scheduler
 //! ([`super::scheduler`]) finds it a node; its start-up then begins there,

@@ -1,7 +1,7 @@
 //! The rate function r(t) of a service: value, integral and bounds.
 //!
 //! r(t) is the sum of the scenario's rate components, changed by the
-//! service's traffic incidents ([`super::incident`]). Arrival generators
+//! service's traffic incidents (`incident`). Arrival generators
 //! need three things of it: its value (thinning), its integral Λ(t) from 0
 //! (deterministic arrivals, expected request counts) and tight bounds on
 //! short intervals (the thinning envelope). All are exact for every

@@ -3,10 +3,10 @@
 //! [`reconcile`] performs one `reconcileAutoscaler` of the upstream controller
 //! (`/work/shared/reference/hpa.md`, sections 1.2–1.11 and 1.13–1.15): first-sight
 //! seeding of the recommendation history, range checks (including scale from
-//! zero), one proposal per metric ([`calc`]), the maximum over metrics with the
+//! zero), one proposal per metric (`calc`), the maximum over metrics with the
 //! failure rules of 1.3, then normalization without or with `spec.behavior`
-//! ([`normalize`]) and, when the count changes, the scale event that later rate
-//! limits read ([`state`]).
+//! (`normalize`) and, when the count changes, the scale event that later rate
+//! limits read (`state`).
 //!
 //! No serde and no I/O here: specs arrive already validated and defaulted
 //! ([`crate::scenario::hpa`]), observations are plain data. Quantities are

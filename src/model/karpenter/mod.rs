@@ -12,9 +12,9 @@
 //! * [`batcher`]: the 1 s idle / 10 s max batching window.
 //! * [`ice`]: the 3-minute insufficient-capacity (unavailable offerings) cache.
 //! * [`schedule`]: the scheduling simulation shared by provisioning and consolidation.
-//! * [`provision`]: launch decisions for a batch of pending pods.
+//! * [`provision`](mod@provision): launch decisions for a batch of pending pods.
 //! * [`budget`]: disruption budgets.
-//! * [`consolidate`]: `WhenEmpty` / `WhenEmptyOrUnderutilized` consolidation.
+//! * [`consolidate`](mod@consolidate): `WhenEmpty` / `WhenEmptyOrUnderutilized` consolidation.
 //! * [`interruption`]: what an interruption event leads to.
 
 pub mod batcher;

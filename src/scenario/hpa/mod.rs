@@ -1,12 +1,12 @@
 //! Reading HorizontalPodAutoscaler specs (autoscaling/v2) into [`HpaSpec`].
 //!
 //! The Kubernetes types come from k8s-openapi. Two things are added around
-//! them ([`prepare`]): plain numbers are accepted where Kubernetes wants a
+//! them (`prepare`): plain numbers are accepted where Kubernetes wants a
 //! Quantity string, and unknown keys (which k8s-openapi would drop silently)
-//! are errors. [`convert`] then checks the spec as the API server does and
+//! are errors. `convert` then checks the spec as the API server does and
 //! fills the API defaults. Errors carry a path relative to the value given
 //! (`metrics[1].type`, or `spec.metrics[1].type` for a whole object); the
-//! caller maps it onto a line and column ([`manifest`] does for files).
+//! caller maps it onto a line and column (`manifest` does for files).
 
 mod behavior;
 mod convert;
