@@ -59,23 +59,6 @@ impl<C: Counter> LatencyHistogram<C> {
         self.max_ns = self.max_ns.max(other.max_ns);
     }
 
-    /// Adds every sample of an interval's histogram: each bucket's count is
-    /// recorded at the bucket's highest equivalent value, so it lands in the
-    /// same bucket here (both share bounds and precision).
-    pub fn merge_interval(&mut self, other: &IntervalHistogram) {
-        if other.count() == 0 {
-            return;
-        }
-        for v in other.hist.iter_recorded() {
-            let count = C::from_u64(u64::from(v.count_at_value())).expect("a u32 count fits");
-            self.hist
-                .record_n(v.value_iterated_to(), count)
-                .expect("histograms of one scenario share bounds");
-        }
-        self.sum_ns += other.sum_ns;
-        self.max_ns = self.max_ns.max(other.max_ns);
-    }
-
     /// Forgets every sample (keeps the allocation).
     pub fn reset(&mut self) {
         if self.count() > 0 {
@@ -104,6 +87,24 @@ impl<C: Counter> LatencyHistogram<C> {
     /// Exact maximum in milliseconds (`None` when empty).
     pub fn max_ms(&self) -> Option<f64> {
         (self.count() > 0).then(|| self.max_ns as f64 / 1e6)
+    }
+}
+
+impl LatencyHistogram {
+    /// Adds every sample of an interval's histogram: each bucket's count is
+    /// recorded at the bucket's highest equivalent value, so it lands in the
+    /// same bucket here (both share bounds and precision).
+    pub fn merge_interval(&mut self, other: &IntervalHistogram) {
+        if other.count() == 0 {
+            return;
+        }
+        for v in other.hist.iter_recorded() {
+            self.hist
+                .record_n(v.value_iterated_to(), u64::from(v.count_at_value()))
+                .expect("histograms of one scenario share bounds");
+        }
+        self.sum_ns += other.sum_ns;
+        self.max_ns = self.max_ns.max(other.max_ns);
     }
 }
 

@@ -185,6 +185,8 @@ pub struct Pod {
     pub service: u32,
     slots: u32,
     busy: u32,
+    /// Length of the queue, kept here so that admitting and releasing a
+    /// request do not follow `ext` while the queue is empty.
     queued: u32,
     queue_limit: u32,
     /// Deleted: it takes no new requests and exits once empty.
@@ -282,16 +284,18 @@ impl Pod {
     /// returns the requests they held, and the cores the pod was using.
     pub fn kill(&mut self, now: Nanos) -> (Vec<u32>, f64) {
         self.queued = 0;
-        let cores = self.usage.cores;
         let Some(ext) = self.ext.as_deref_mut() else {
-            return (Vec::new(), cores);
+            return (Vec::new(), self.usage.cores);
         };
         let mut held: Vec<u32> = std::mem::take(&mut ext.queue).into();
-        let mut cores = cores;
-        if let Some(cpu) = &mut ext.shared {
-            cores = cpu.usage_cores();
-            held.extend(cpu.clear(now));
-        }
+        let cores = match &mut ext.shared {
+            Some(cpu) => {
+                let cores = cpu.usage_cores();
+                held.extend(cpu.clear(now));
+                cores
+            }
+            None => self.usage.cores,
+        };
         (held, cores)
     }
 
