@@ -23,7 +23,7 @@
 //!   never wait.
 //!
 //! Exact cases: L ≥ c (or no limit), no I/O, exponential work is M/M/c, and
-//! P(T > t) is queueing.md's closed form; one slot with L < 1 is M/M/1 at
+//! P(T > t) is docs/reference/queueing.md's closed form; one slot with L < 1 is M/M/1 at
 //! rate L/E\[cpu\]. Arrivals at a pod are Poisson at λ/N (exact for `random`
 //! balancing, conservative for round robin and least-request).
 
@@ -253,7 +253,7 @@ impl PodQueue {
     }
 }
 
-/// P(T > t) of M/M/c FCFS (queueing.md): `wait` = C, `drain` = θ = cμ − λ, `mu` = μ.
+/// P(T > t) of M/M/c FCFS (docs/reference/queueing.md): `wait` = C, `drain` = θ = cμ − λ, `mu` = μ.
 fn mmk_tail(wait: f64, drain: f64, mu: f64, t: f64) -> f64 {
     let service_only = (1.0 - wait) * (-mu * t).exp();
     if (drain - mu).abs() < 1e-9 * mu {

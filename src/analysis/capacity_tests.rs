@@ -1,5 +1,5 @@
 //! Capacity at the SLO against values computed by hand from
-//! `shared/reference/queueing.md`, with the formulas written out again here.
+//! `docs/reference/queueing.md`, with the formulas written out again here.
 
 use super::*;
 use crate::scenario::{LatencyObjective, WorkDist};
@@ -43,7 +43,7 @@ fn latency_slo(quantile: f64, target_ms: u64) -> SloSpec {
     }
 }
 
-/// Erlang C by the direct form of queueing.md (whole c).
+/// Erlang C by the direct form of docs/reference/queueing.md (whole c).
 fn erlang_c_by_hand(c: u32, a: f64) -> f64 {
     let (mut term, mut sum) = (1.0, 0.0);
     for k in 0..c {
@@ -54,7 +54,7 @@ fn erlang_c_by_hand(c: u32, a: f64) -> f64 {
     top / (sum + top)
 }
 
-/// queueing.md's M/M/c response-time tail P(T > t).
+/// docs/reference/queueing.md's M/M/c response-time tail P(T > t).
 fn mmc_tail_by_hand(c: u32, lambda: f64, mu: f64, t: f64) -> f64 {
     let pw = erlang_c_by_hand(c, lambda / mu);
     let theta = f64::from(c) * mu - lambda;
@@ -81,7 +81,7 @@ fn mm1_capacity_is_mu_minus_ln100_over_t() {
 
 #[test]
 fn mmc_capacity_puts_the_quantile_on_the_target() {
-    // queueing.md's worked example: M/M/2, μ = 1/s, ρ = 0.5 (λ = 1/s) has p99 = 5.66596 s,
+    // docs/reference/queueing.md's worked example: M/M/2, μ = 1/s, ρ = 0.5 (λ = 1/s) has p99 = 5.66596 s,
     // so at a 5.66596 s target the capacity is λ = 1/s.
     let q = PodQueue::of(
         &pod(Some(2), Some(2.0), None),
@@ -103,7 +103,7 @@ fn mmc_capacity_puts_the_quantile_on_the_target() {
         );
         let cap = capacity_rps(&q, &latency_slo(0.99, target_ms));
         let t = target_ms as f64 / 1e3;
-        // At the capacity, queueing.md's tail at the target is exactly 1 %.
+        // At the capacity, docs/reference/queueing.md's tail at the target is exactly 1 %.
         let tail = mmc_tail_by_hand(c, cap, mu, t);
         assert!(
             (tail - 0.01).abs() < 1e-7,
@@ -187,7 +187,7 @@ fn processor_sharing_on_a_core() {
                 "ρ={rho} t={t}: {got} vs {by_hand}"
             );
         }
-        // The mean is processor sharing's exact E[S]/(1−ρ) (queueing.md), for any work distribution.
+        // The mean is processor sharing's exact E[S]/(1−ρ) (docs/reference/queueing.md), for any work distribution.
         for work in [exp_ms(10.0), WorkDist::Constant { secs: 0.01 }] {
             let q = PodQueue::of(&pod(None, Some(1.0), None), &request(work, None, None));
             let mean = q.mean_response_s(rho * 100.0);

@@ -1,4 +1,4 @@
-//! Erlang B and Erlang C, as in `shared/reference/queueing.md`: the stable
+//! Erlang B and Erlang C, as in `docs/reference/queueing.md`: the stable
 //! recursion B(k, a) = a·B(k−1, a) / (k + a·B(k−1, a)) from B(0, a) = 1,
 //! and C(c, a) = c·B / (c − a·(1 − B)) for an offered load a = λ·E\[S\] < c.
 
@@ -25,7 +25,7 @@ pub fn erlang_c(servers: u32, a: f64) -> f64 {
 mod tests {
     use super::*;
 
-    /// The direct form of queueing.md: [aᶜ/c!·c/(c−a)] / [Σ_{k<c} aᵏ/k! + aᶜ/c!·c/(c−a)].
+    /// The direct form of docs/reference/queueing.md: [aᶜ/c!·c/(c−a)] / [Σ_{k<c} aᵏ/k! + aᶜ/c!·c/(c−a)].
     fn erlang_c_direct(c: u32, a: f64) -> f64 {
         let mut term = 1.0; // aᵏ/k!
         let mut sum = 0.0;
@@ -39,7 +39,7 @@ mod tests {
 
     #[test]
     fn worked_example_and_the_direct_form() {
-        // queueing.md: M/M/2 at ρ = 0.5 (a = 1) → P(wait) = 1/3.
+        // docs/reference/queueing.md: M/M/2 at ρ = 0.5 (a = 1) → P(wait) = 1/3.
         assert!((erlang_c(2, 1.0) - 1.0 / 3.0).abs() < 1e-14);
         // M/M/1: C = ρ; Erlang B of one server: a/(1 + a).
         assert!((erlang_c(1, 0.7) - 0.7).abs() < 1e-14);

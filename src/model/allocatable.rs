@@ -1,6 +1,6 @@
 //! Node allocatable on EKS: what pods can request on a node of a given type.
 //!
-//! Source: `/work/shared/reference/nodes-spot-cost.md` §5.2 (EKS AMI nodeadm
+//! Source: `docs/reference/nodes-spot-cost.md` §5.2 (EKS AMI nodeadm
 //! `internal/kubelet/config.go`, Karpenter AWS `pkg/providers/instancetype/types.go`).
 //!
 //! ```text

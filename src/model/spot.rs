@@ -1,7 +1,7 @@
 //! Spot interruption hazard: from a Spot Instance Advisor band (or an explicit
 //! rate) to the time of a node's next interruption.
 //!
-//! Source: `/work/shared/reference/nodes-spot-cost.md` §4. Each instance's
+//! Source: `docs/reference/nodes-spot-cost.md` §4. Each instance's
 //! interruptions form a Poisson process with a constant hazard λ per
 //! instance-hour. If f is the probability that an instance exposed for a full
 //! month (730 h) is interrupted, `λ = −ln(1 − f) / 730` (derived in the

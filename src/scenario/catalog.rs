@@ -1,6 +1,6 @@
 //! The built-in EC2 instance catalog: vCPU, memory, on-demand price, EKS max pods, architecture.
 //!
-//! Source: `/work/shared/reference/nodes-spot-cost.md` §5. Prices are
+//! Source: `docs/reference/nodes-spot-cost.md` §5. Prices are
 //! us-east-1 Linux on-demand from Karpenter's generated price file
 //! (`aws/karpenter-provider-aws` v1.14.1, identical at v0.32.0 and v1.0.0);
 //! vCPU and memory from cluster-autoscaler's `ec2_instance_types.go` (CA

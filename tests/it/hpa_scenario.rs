@@ -1,5 +1,5 @@
 //! The HPA inside a simulation: a load step gives the replica trajectory the
-//! rules of `reference/hpa.md` predict, worked out by hand below.
+//! rules of `docs/reference/hpa.md` predict, worked out by hand below.
 //!
 //! Set-up shared by the cases: deterministic arrivals, 10 ms of CPU per
 //! request on a dedicated core, pods requesting 1 CPU, round-robin. Load is

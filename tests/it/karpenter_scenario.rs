@@ -2,7 +2,7 @@
 //! that holds the batch, spot preference, the insufficient-capacity
 //! fallback, and consolidation replacing a node by a cheaper one. Every
 //! expected time and type is worked out by hand from the reference
-//! (`nodes-spot-cost.md` §3, §5) in the comments.
+//! (`docs/reference/nodes-spot-cost.md` §3, §5) in the comments.
 
 
 use capsim::metrics::RunResult;

@@ -1,4 +1,4 @@
-//! Queueing-theory oracles (shared/reference/queueing.md): the simulator
+//! Queueing-theory oracles (docs/reference/queueing.md): the simulator
 //! against closed forms it was not written from.
 //!
 //! * M/M/c FCFS (Erlang C): mean and p99 of the response time within 2 %.
@@ -55,7 +55,7 @@ fn mmc_theory(c: u32, rho: f64, mean_service: f64, p: f64) -> (f64, f64) {
 
 #[test]
 fn oracle_formulas_match_the_worked_example() {
-    // queueing.md: M/M/2 at ρ = 0.5 → P(wait) = 1/3, E[T] = 4/3, p99 = 5.66596.
+    // docs/reference/queueing.md: M/M/2 at ρ = 0.5 → P(wait) = 1/3, E[T] = 4/3, p99 = 5.66596.
     assert!((erlang_c(2, 1.0) - 1.0 / 3.0).abs() < 1e-12);
     let (mean, p99) = mmc_theory(2, 0.5, 1.0, 0.99);
     assert!((mean - 4.0 / 3.0).abs() < 1e-12);

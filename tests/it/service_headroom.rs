@@ -3,7 +3,7 @@
 //! under an SLO of p99 ≤ 150 ms.
 //!
 //! The capacity of a pod at that SLO is computed here by hand from
-//! `shared/reference/queueing.md` (Erlang C and the M/M/c response-time
+//! `docs/reference/queueing.md` (Erlang C and the M/M/c response-time
 //! tail, solved for λ by bisection). Offered exactly that load, the
 //! simulated p99 must sit on the target (within 3 % and 4 standard errors
 //! across replications) and the headroom must be ≈ 0; offered half of it,
@@ -20,7 +20,7 @@ const SLOTS: u32 = 2;
 const MU: f64 = 50.0; // 1 / 20 ms
 const TARGET_S: f64 = 0.150;
 
-/// Erlang C by the direct form of queueing.md.
+/// Erlang C by the direct form of docs/reference/queueing.md.
 fn erlang_c(c: u32, a: f64) -> f64 {
     let (mut term, mut sum) = (1.0, 0.0);
     for k in 0..c {
@@ -31,7 +31,7 @@ fn erlang_c(c: u32, a: f64) -> f64 {
     top / (sum + top)
 }
 
-/// queueing.md: P(T > t) of M/M/c FCFS.
+/// docs/reference/queueing.md: P(T > t) of M/M/c FCFS.
 fn tail(c: u32, lambda: f64, mu: f64, t: f64) -> f64 {
     let pw = erlang_c(c, lambda / mu);
     let theta = f64::from(c) * mu - lambda;
@@ -159,7 +159,7 @@ fn at_half_the_capacity_headroom_is_one() {
     assert!((mean_headroom - 1.0).abs() < 0.02, "{mean_headroom}");
     let at_peak = h.at_peak.unwrap();
     assert!((0.94..=1.0).contains(&at_peak), "{at_peak}");
-    // M/M/2 at λ/2 per pod: the p99 from queueing.md, far below the target.
+    // M/M/2 at λ/2 per pod: the p99 from docs/reference/queueing.md, far below the target.
     let p99 = p99_by_hand(lambda / 2.0);
     // The hand p99 at the capacity is the target (the bisections agree).
     assert!((p99_by_hand(lambda) - TARGET_S).abs() < 1e-9);

@@ -2,7 +2,7 @@
 //! expander chain parser.
 //!
 //! Every field names its flag. Defaults are from
-//! `/work/shared/reference/nodes-spot-cost.md` §1.1 (`config/flags/flags.go`,
+//! `docs/reference/nodes-spot-cost.md` §1.1 (`config/flags/flags.go`,
 //! `config/const.go`) and §2 (expanders).
 
 use std::collections::BTreeMap;

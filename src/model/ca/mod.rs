@@ -7,7 +7,7 @@
 //! [`check_provisioning`], [`scale_up`], [`scale_down`] in that order), then
 //! carries out the decisions. Randomness only enters through the `rng` given
 //! to the `random` expander. Facts and defaults:
-//! `/work/shared/reference/nodes-spot-cost.md` §1–§2; what is simplified:
+//! `docs/reference/nodes-spot-cost.md` §1–§2; what is simplified:
 //! `docs/cluster-autoscaler.md`.
 
 mod config;

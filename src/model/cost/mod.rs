@@ -1,7 +1,7 @@
 //! The bill of a run: per-node charges under AWS's billing rules, plus the
 //! cluster's control plane, with breakdowns and cost over time.
 //!
-//! Rules (`/work/shared/reference/nodes-spot-cost.md` §4, "Billing rules"):
+//! Rules (`docs/reference/nodes-spot-cost.md` §4, "Billing rules"):
 //!
 //! * Linux on-demand, reserved and spot instances are billed **per second with a
 //!   60-second minimum**: a stay of d seconds is billed max(⌈d⌉, 60) seconds at

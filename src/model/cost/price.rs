@@ -1,7 +1,7 @@
 //! Prices: what one node of a given capacity type costs per hour, and the
 //! fixed figures of the reference (EKS control plane, default spot discount).
 //!
-//! Source: `/work/shared/reference/nodes-spot-cost.md` §4 ("Typical spot
+//! Source: `docs/reference/nodes-spot-cost.md` §4 ("Typical spot
 //! discounts", "Billing rules") and §5.1 (on-demand prices, in the catalog).
 
 use crate::model::cluster::CapacityType;

@@ -1,4 +1,4 @@
-//! The replica calculator: one proposal per metric, and their maximum (hpa.md 1.3–1.9).
+//! The replica calculator: one proposal per metric, and their maximum (docs/reference/hpa.md 1.3–1.9).
 //!
 //! Resource and Pods metrics classify pods first (`groupPods`, 1.5), compute a
 //! usage ratio over the ready pods with samples (integer-percent utilization
@@ -208,7 +208,7 @@ impl Rebalance<'_, '_> {
     }
 }
 
-/// `GetResourceReplicas`: Resource metric with a Utilization target (hpa.md 1.6).
+/// `GetResourceReplicas`: Resource metric with a Utilization target (docs/reference/hpa.md 1.6).
 fn resource_utilization(
     ctx: &PodCtx,
     resource: Resource,
@@ -246,7 +246,7 @@ fn resource_utilization(
     Ok((proposal, utilization as f64))
 }
 
-/// `calcPlainMetricReplicas`: Resource AverageValue and Pods metrics (hpa.md 1.7).
+/// `calcPlainMetricReplicas`: Resource AverageValue and Pods metrics (docs/reference/hpa.md 1.7).
 fn plain_metric(ctx: &PodCtx, target: i64, current: i32, tol: Tolerances) -> Proposal {
     if ctx.pods.is_empty() {
         return Err("no pods returned by selector while calculating replica count".into());
@@ -263,7 +263,7 @@ fn plain_metric(ctx: &PodCtx, target: i64, current: i32, tol: Tolerances) -> Pro
     Ok((proposal, usage as f64 / 1000.0))
 }
 
-/// Object and External metrics (hpa.md 1.8 and 1.9).
+/// Object and External metrics (docs/reference/hpa.md 1.8 and 1.9).
 fn single_value(value: i64, target: MetricTarget, obs: &Observation, tol: Tolerances) -> Proposal {
     match target {
         MetricTarget::Value(target) => {

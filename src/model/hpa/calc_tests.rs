@@ -1,4 +1,4 @@
-//! Unit tests of the replica calculator, with expected values worked out by hand from hpa.md.
+//! Unit tests of the replica calculator, with expected values worked out by hand from docs/reference/hpa.md.
 
 use super::super::pods::group;
 use super::super::{

@@ -1,7 +1,7 @@
 //! The Kubernetes HorizontalPodAutoscaler controller (autoscaling/v2), as pure logic.
 //!
 //! [`reconcile`] performs one `reconcileAutoscaler` of the upstream controller
-//! (`/work/shared/reference/hpa.md`, sections 1.2–1.11 and 1.13–1.15): first-sight
+//! (`docs/reference/hpa.md`, sections 1.2–1.11 and 1.13–1.15): first-sight
 //! seeding of the recommendation history, range checks (including scale from
 //! zero), one proposal per metric (`calc`), the maximum over metrics with the
 //! failure rules of 1.3, then normalization without or with `spec.behavior`
@@ -163,7 +163,7 @@ pub struct Decision {
     pub scaled_to_zero: bool,
 }
 
-/// The tolerances of one HPA (hpa.md 1.4, `tolerancesForHpa`).
+/// The tolerances of one HPA (docs/reference/hpa.md 1.4, `tolerancesForHpa`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Tolerances {
     /// Allowed ratio below 1 before scaling down.

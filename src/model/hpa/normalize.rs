@@ -1,4 +1,4 @@
-//! Turning the metric proposal into the replica count to set (hpa.md 1.10 and 1.11).
+//! Turning the metric proposal into the replica count to set (docs/reference/hpa.md 1.10 and 1.11).
 //!
 //! Without `spec.behavior` (legacy): stabilize scale-down over the downscale
 //! window (a recommendation exactly as old as the window still counts), then cap

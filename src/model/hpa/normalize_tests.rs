@@ -1,4 +1,4 @@
-//! Unit tests of normalization, with expected values worked out by hand from hpa.md.
+//! Unit tests of normalization, with expected values worked out by hand from docs/reference/hpa.md.
 
 use super::super::ScalingPolicy;
 use super::super::state::{Recommendation, ScaleEvent};

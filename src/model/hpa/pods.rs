@@ -8,7 +8,7 @@
 use super::{ControllerConfig, Observation, PodPhase, PodSample, Resource, Time};
 use std::collections::BTreeMap;
 
-/// Where `groupPods` puts a pod (hpa.md 1.5).
+/// Where `groupPods` puts a pod (docs/reference/hpa.md 1.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Group {
     /// Deleted or terminal: dropped entirely.
@@ -97,7 +97,7 @@ impl<'a> PodCtx<'a> {
     }
 }
 
-/// `groupPods` for one pod (hpa.md 1.5).
+/// `groupPods` for one pod (docs/reference/hpa.md 1.5).
 pub(super) fn group(
     p: &PodSample,
     sample: Option<i64>,

@@ -84,7 +84,7 @@ pub enum MetricTarget {
     Value(i64),
 }
 
-/// `spec.behavior` with the API defaults filled in (hpa.md 1.1).
+/// `spec.behavior` with the API defaults filled in (docs/reference/hpa.md 1.1).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Behavior {
     /// Rules for scaling up.

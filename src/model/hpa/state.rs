@@ -31,7 +31,7 @@ pub struct ScaleEvent {
 /// The controller's memory of one HPA between syncs.
 ///
 /// `Default` is an HPA never seen: the first reconcile seeds the recommendation
-/// history with `(spec.replicas, now)` (hpa.md 1.2.2).
+/// history with `(spec.replicas, now)` (docs/reference/hpa.md 1.2.2).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HpaState {
     seen: bool,
@@ -116,7 +116,7 @@ impl HpaState {
         }
     }
 
-    /// `storeScaleEvent`: records a change from `old` to `new` replicas (hpa.md 1.11.5).
+    /// `storeScaleEvent`: records a change from `old` to `new` replicas (docs/reference/hpa.md 1.11.5).
     pub(super) fn store_scale_event(&mut self, behavior: &Behavior, old: i32, new: i32, now: Time) {
         let (events, rules, change) = if new > old {
             (&mut self.scale_up_events, &behavior.scale_up, new - old)

@@ -2,7 +2,7 @@
 //! provisioning the cheapest fitting nodes, consolidation under disruption
 //! budgets, and the response to spot interruptions.
 //!
-//! Facts and defaults come from `/work/shared/reference/nodes-spot-cost.md`
+//! Facts and defaults come from `docs/reference/nodes-spot-cost.md`
 //! §3 (Karpenter v1.14.1), §4 (spot) and §5 (prices, allocatable); see
 //! `docs/karpenter.md` for the rules and the simplifications. Nothing here
 //! schedules events, reads files or keeps a clock: the simulation passes the

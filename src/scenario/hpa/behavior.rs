@@ -1,4 +1,4 @@
-//! `spec.behavior`: API defaults (hpa.md 1.1) and the API server's range checks.
+//! `spec.behavior`: API defaults (docs/reference/hpa.md 1.1) and the API server's range checks.
 //!
 //! A direction that is absent gets the defaults; a supplied `policies` list
 //! replaces the default list as a whole; `tolerance` is converted like
@@ -11,7 +11,7 @@ use crate::model::hpa::{Behavior, PolicyKind, ScalingPolicy, ScalingRules, Selec
 use crate::units::quantity::parse_quantity;
 use k8s_openapi::api::autoscaling::v2 as k8s;
 
-/// `behavior`, with API defaults (hpa.md 1.1).
+/// `behavior`, with API defaults (docs/reference/hpa.md 1.1).
 pub(super) fn behavior(
     b: &k8s::HorizontalPodAutoscalerBehavior,
     at: &str,

@@ -3,9 +3,9 @@
 //! Checks follow `pkg/apis/autoscaling/validation`: replica bounds, one metric
 //! source matching `type`, consistent targets, cpu/memory resources, policy
 //! and window ranges. Defaults follow `pkg/apis/autoscaling/v2/defaults.go`
-//! (hpa.md 1.1). `ContainerResource` is read like `Resource` (capsim pods have
+//! (docs/reference/hpa.md 1.1). `ContainerResource` is read like `Resource` (capsim pods have
 //! one container); the container name is kept. The target path is resolved
-//! here as the controller resolves it (hpa.md 1.9): Resource and External go by
+//! here as the controller resolves it (docs/reference/hpa.md 1.9): Resource and External go by
 //! the field that is set, Object needs type and field to agree (a mismatch
 //! would fail every sync upstream, so it is rejected here).
 
@@ -277,7 +277,7 @@ fn resource_target(t: &k8s::MetricTarget, at: &str) -> Result<MetricTarget, Spec
     }
 }
 
-/// An Object or External target (hpa.md 1.9).
+/// An Object or External target (docs/reference/hpa.md 1.9).
 fn value_target(t: &k8s::MetricTarget, at: &str, object: bool) -> Result<MetricTarget, SpecError> {
     check_type(t, at)?;
     let value = positive(t.value.as_ref(), &join(at, "value"))?;
