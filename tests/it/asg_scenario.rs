@@ -3,7 +3,6 @@
 //! adds exactly one instance after five minutes above 70 % and removes one
 //! after ten minutes below 30 %.
 
-
 use crate::common::{run, scenario};
 
 const S: u64 = 1_000_000_000;

@@ -2,7 +2,6 @@
 //! names the file, the line and column, the field path and what was
 //! expected, shows the offending line with a caret, and gives a hint.
 
-
 use crate::common::cases::{Case, replace_once, validate};
 use std::fs;
 

@@ -1,7 +1,6 @@
 //! Bad cluster input: each error exits 2 with file:line:col, path, caret and
 //! hint; a pod no node group can take is a warning at validate time.
 
-
 use crate::common::cases::{replace_once, validate};
 
 /// A valid scenario with a cluster; tests replace one piece of it.

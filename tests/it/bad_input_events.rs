@@ -1,7 +1,6 @@
 //! Bad rolling deployments and traffic incidents: each error exits 2 with
 //! file:line:col, the field's path, a caret under the value, and a hint.
 
-
 use crate::common::cases::{Case, replace_once, validate};
 
 /// A valid scenario with both kinds of event; tests replace one piece of it.

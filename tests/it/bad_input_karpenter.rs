@@ -1,7 +1,6 @@
 //! Bad Karpenter input (`cluster.node_pools`, `node_autoscaler.kind:
 //! karpenter`): each error exits 2 with file:line:col, path, caret and hint.
 
-
 use crate::common::cases::{replace_once, validate};
 
 /// A valid scenario with a Karpenter NodePool; tests replace one piece of it.

@@ -2,7 +2,6 @@
 //! lifecycle, platforms, controller flags and the metrics pipeline. Each
 //! must fail with exit code 2 and a located error with a hint.
 
-
 use crate::common::cases::{Case, replace_once, validate};
 
 /// A valid scenario with an HPA; tests replace one piece of it.

@@ -1,7 +1,6 @@
 //! Bad `slo:` input, at the top and on a service: each error exits 2 with
 //! file:line:col, the field's path, a caret under the column and a hint.
 
-
 use crate::common::cases::{replace_once, validate};
 
 /// A valid scenario with a top-level SLO and a service override; tests replace one piece of it.

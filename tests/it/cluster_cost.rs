@@ -4,9 +4,8 @@
 //! per second with a 60 s minimum, spot instances that EC2 interrupts within
 //! their first hour free.
 
-
-use capsim::analysis::summarize;
 use crate::common::{run, scenario};
+use capsim::analysis::summarize;
 
 const HOUR: &str = "\
 name: bill

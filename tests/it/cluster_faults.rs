@@ -1,7 +1,6 @@
 //! Spot interruptions and zone outages: the hazard matches its rate, and the
 //! cluster recovers — pods are rescheduled, nothing launches in a lost zone.
 
-
 use crate::common::{run, scenario};
 
 const S: u64 = 1_000_000_000;

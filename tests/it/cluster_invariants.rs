@@ -4,7 +4,6 @@
 //! panic, and the invariants hold: every request accounted for, replicas
 //! within the HPA's range, billing records consistent, cost non-decreasing.
 
-
 use crate::common::{run, scenario};
 
 const CHAOS: &str = "\

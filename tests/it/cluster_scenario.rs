@@ -1,7 +1,6 @@
 //! The cluster in a simulation: pods wait for nodes, the cluster-autoscaler
 //! adds them, and the delays add up exactly as configured.
 
-
 use crate::common::{run, scenario};
 
 const S: u64 = 1_000_000_000;

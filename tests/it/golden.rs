@@ -35,7 +35,11 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 out.insert(rel, fs::read(&path).expect("read file"));
             }
         }
@@ -69,7 +73,10 @@ fn run_case(case: &str, jobs: u32) -> (BTreeMap<String, Vec<u8>>, String) {
 
 /// The first line where two texts differ, for the failure message.
 fn first_difference(expected: &[u8], actual: &[u8]) -> String {
-    let (e, a) = (String::from_utf8_lossy(expected), String::from_utf8_lossy(actual));
+    let (e, a) = (
+        String::from_utf8_lossy(expected),
+        String::from_utf8_lossy(actual),
+    );
     for (i, (le, la)) in e.lines().zip(a.lines()).enumerate() {
         if le != la {
             return format!("line {}:\n  expected: {le}\n  actual:   {la}", i + 1);

@@ -10,9 +10,8 @@
 //! metrics-server samples every 15 s over 15 s windows; the HPA syncs every
 //! 15 s, at the same instants, after the sample.
 
-
-use capsim::metrics::ScalingEvent;
 use crate::common::{run, scenario};
+use capsim::metrics::ScalingEvent;
 
 const S: u64 = 1_000_000_000;
 

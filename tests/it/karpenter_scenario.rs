@@ -4,9 +4,8 @@
 //! expected time and type is worked out by hand from the reference
 //! (`docs/reference/nodes-spot-cost.md` §3, §5) in the comments.
 
-
-use capsim::metrics::RunResult;
 use crate::common::{run, scenario};
+use capsim::metrics::RunResult;
 
 const S: u64 = 1_000_000_000;
 

@@ -4,7 +4,6 @@
 //! counting allocator of [`allocations`] is global here, so it counts per
 //! thread: a run measured on one thread is not disturbed by tests on others.
 
-mod common;
 mod allocations;
 mod asg_scenario;
 mod bad_input;
@@ -18,6 +17,8 @@ mod cluster_cost;
 mod cluster_faults;
 mod cluster_invariants;
 mod cluster_scenario;
+mod common;
+mod golden;
 mod hpa_conformance;
 mod hpa_replay;
 mod hpa_scenario;
@@ -31,4 +32,3 @@ mod service_headroom;
 mod slo_attainment;
 mod trace_replay;
 mod traffic_incident;
-mod golden;

@@ -11,7 +11,6 @@
 //! across-replication CI, and that the CI is narrow enough for the test to
 //! mean something. Seeds are fixed, so the tests are deterministic.
 
-
 use crate::common::{assert_agrees, run, scenario};
 
 /// Erlang C probability of waiting for c servers at offered load a = λ/μ.

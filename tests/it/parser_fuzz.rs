@@ -1,7 +1,6 @@
 //! Random damage to valid scenarios: the parser must answer Ok or Err, never
 //! panic; what still parses must simulate without panicking (when cheap).
 
-
 use capsim::model::{World, event_budget, simulate};
 use capsim::scenario::trace::{self, TraceError, TraceRequest};
 use capsim::scenario::{Interpolation, parse_str};

@@ -8,9 +8,8 @@
 //! "wave". The rollout starts at 120 s. Metrics every second catch every
 //! state between events (they all fall on whole seconds).
 
-
-use capsim::metrics::{RunResult, ScalingEvent};
 use crate::common::{run, scenario};
+use capsim::metrics::{RunResult, ScalingEvent};
 
 const S: u64 = 1_000_000_000;
 

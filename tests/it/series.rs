@@ -8,7 +8,6 @@
 //! (the tick was scheduled first), so it counts in the next interval and is
 //! in flight at every interval's end.
 
-
 use crate::common::{run, scenario};
 
 #[test]

@@ -10,10 +10,9 @@
 //! the headroom must be ≈ +1 (twice the load fits) and the p99 must match
 //! M/M/2 theory at the lower load.
 
-
+use crate::common::{assert_agrees, run, scenario};
 use capsim::analysis::headroom::interval_headroom;
 use capsim::analysis::summarize;
-use crate::common::{assert_agrees, run, scenario};
 
 const PODS: f64 = 4.0;
 const SLOTS: u32 = 2;

@@ -15,10 +15,9 @@
 //!   slot busy and is rejected (6000 of 12000); the last request (239.995 s)
 //!   is still running at 240 s.
 
-
-use capsim::analysis::summarize;
 use crate::common::cases::Case;
 use crate::common::{run, scenario};
+use capsim::analysis::summarize;
 
 const SCENARIO: &str = "\
 name: attainment

@@ -5,7 +5,6 @@
 //! the requests the trace counts, minute by minute. The expected figures are
 //! summed here straight from the CSV text, independently of capsim's loader.
 
-
 use crate::common::{run, scenario_in};
 use std::path::{Path, PathBuf};
 

@@ -3,10 +3,9 @@
 //! within their known variance; and runs with incidents and rollouts are
 //! deterministic.
 
-
-use capsim::metrics::RunResult;
 use crate::common::cases::Case;
 use crate::common::{run, scenario};
+use capsim::metrics::RunResult;
 
 fn yaml(base_rps: u32, incident: &str, arrivals: &str, minutes: u32, replications: u32) -> String {
     format!(
