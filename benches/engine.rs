@@ -12,7 +12,8 @@
 //! Criterion reports "elements/s" = simulated requests per second.
 
 use capsim::model::simulate;
-use capsim::scenario::{Scenario, parse_file, parse_str};
+use capsim::scenario::{parse_file, parse_str};
+use capsim::spec::Scenario;
 use capsim::units::NANOS_PER_SEC;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;

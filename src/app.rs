@@ -5,7 +5,8 @@ use crate::cli::{CatalogArgs, Command, Format, HpaCommand, RunArgs, ValidateArgs
 use crate::error::{EXIT_OK, Error};
 use crate::report;
 use crate::runner::{self, RunOptions};
-use crate::scenario::{self, Autoscaler, Platform};
+use crate::scenario;
+use crate::spec::{Autoscaler, Platform};
 use crate::units::format_duration;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -24,7 +25,7 @@ pub fn execute(command: Command) -> Result<i32, Error> {
 
 fn catalog(args: CatalogArgs) -> Result<i32, Error> {
     let prefix = args.prefix.unwrap_or_default();
-    let types: Vec<_> = scenario::catalog::all()
+    let types: Vec<_> = crate::spec::catalog::all()
         .iter()
         .filter(|t| t.name.starts_with(&prefix))
         .collect();

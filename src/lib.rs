@@ -55,4 +55,5 @@ pub mod replay;
 pub mod report;
 pub mod runner;
 pub mod scenario;
+pub mod spec;
 pub mod units;

@@ -8,7 +8,7 @@ use crate::engine::EngineError;
 use crate::error::Error;
 use crate::metrics::RunResult;
 use crate::model;
-use crate::scenario::Scenario;
+use crate::spec::Scenario;
 use crate::units::format_duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;

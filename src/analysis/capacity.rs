@@ -29,7 +29,7 @@
 
 use super::erlang::{erlang_b, erlang_c};
 use super::service_time::{Holding, Work, compress};
-use crate::scenario::{PodSpec, RequestSpec, SloSpec};
+use crate::spec::{PodSpec, RequestSpec, SloSpec};
 
 /// Occupancy states kept one by one before the rest is lumped together.
 const MAX_STATES: u64 = 20_000;

@@ -2,7 +2,7 @@
 //! `docs/reference/queueing.md`, with the formulas written out again here.
 
 use super::*;
-use crate::scenario::{LatencyObjective, WorkDist};
+use crate::spec::{LatencyObjective, WorkDist};
 
 fn pod(
     concurrency: Option<u32>,

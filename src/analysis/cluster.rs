@@ -8,9 +8,9 @@
 //! requests, all services).
 
 use crate::metrics::RunResult;
-use crate::model::cluster::CapacityType;
 use crate::model::cost::usd_per_million_requests;
 use crate::report::cluster::headroom;
+use crate::spec::resources::CapacityType;
 use crate::units::Nanos;
 use serde::Serialize;
 use std::collections::BTreeMap;

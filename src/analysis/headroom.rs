@@ -12,7 +12,7 @@
 
 use super::capacity::{PodQueue, capacity_rps};
 use crate::metrics::{IntervalRow, RunResult};
-use crate::scenario::ServiceSpec;
+use crate::spec::ServiceSpec;
 use crate::units::Nanos;
 use serde::Serialize;
 

@@ -13,7 +13,7 @@ pub mod service_time;
 pub mod slo;
 
 use crate::metrics::{LatencyHistogram, Outcomes, RunResult, ServiceResult};
-use crate::scenario::Scenario;
+use crate::spec::Scenario;
 use crate::units::nanos_to_secs;
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};

@@ -14,7 +14,7 @@
 //! function stays exact in the CPU work (or, with constant CPU work, in the
 //! I/O wait) and sums over the nodes of the other parts.
 
-use crate::scenario::WorkDist;
+use crate::spec::WorkDist;
 use statrs::distribution::{ContinuousCDF, Gamma};
 use statrs::function::erf::{erfc, erfc_inv};
 use std::f64::consts::SQRT_2;

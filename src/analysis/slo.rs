@@ -17,7 +17,7 @@
 //!   is in breach when any service with an SLO is.
 
 use crate::metrics::{IntervalRow, RunResult};
-use crate::scenario::{ServiceSpec, SloSpec};
+use crate::spec::{ServiceSpec, SloSpec};
 use crate::units::Nanos;
 use serde::Serialize;
 
@@ -166,7 +166,7 @@ pub fn overall(runs: &[&RunResult], specs: &[ServiceSpec], warmup_ns: Nanos) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::LatencyObjective;
+    use crate::spec::LatencyObjective;
 
     fn row(completed: u64, within: u64, timed_out: u64, rejected: u64) -> IntervalRow {
         IntervalRow {

@@ -2,8 +2,8 @@
 //! pods, requested and allocatable resources, and each node's life (for
 //! billing).
 
-use crate::model::cluster::{CapacityType, Resources};
 use crate::model::cost::Bill;
+use crate::spec::resources::{CapacityType, Resources};
 use crate::units::Nanos;
 
 /// One node's life.

@@ -23,7 +23,7 @@
 //! The unit tests replay vectors from Kubernetes' own `rolling_test.go` and
 //! `sync_test.go`.
 
-use crate::scenario::{IntOrPercent, RollingUpdate};
+use crate::spec::{IntOrPercent, RollingUpdate};
 
 impl IntOrPercent {
     /// `GetScaledValueFromIntOrPercent`: a count as is; a percentage of

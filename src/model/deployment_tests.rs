@@ -3,7 +3,7 @@
 //! examples), replayed through [`super`].
 
 use super::*;
-use crate::scenario::IntOrPercent::{Count, Percent};
+use crate::spec::IntOrPercent::{Count, Percent};
 
 fn strategy(max_surge: IntOrPercent, max_unavailable: IntOrPercent) -> RollingUpdate {
     RollingUpdate {

@@ -1,37 +1,39 @@
-//! The simulated world: traffic, pods as queues, load balancing.
+//! The simulated world of one run. [`simulate`] runs one replication of one
+//! profile: a fresh [`World`] driven by the [`crate::engine`] to the end.
 //!
-//! The model sees only validated specs ([`crate::scenario`]) and writes only
-//! to the recorder ([`crate::metrics`]): no files, no wall clock, no global
-//! random state. [`simulate`] runs one replication of one profile.
+//! ```text
+//! model/
+//!   world/       the only place with `impl World`: the state and the event
+//!                dispatch (mod.rs), the request path (flow), replicas coming
+//!                and going (replicas), binding pods to nodes (binding), the
+//!                control clock (control: metric snapshots, HPA and ASG syncs),
+//!                the executors of the cluster-autoscaler's and Karpenter's
+//!                decisions (ca, karpenter_provision, karpenter_disruption),
+//!                spot interruptions (spot), faults, rollouts
+//!   traffic/     the rate function r(t) (rate), traffic incidents as exact
+//!                parts of it (incident), arrival times (arrivals)
+//!   service/     the service substrate: a pod as a queue (pod), the balancer,
+//!                a replica's start-up and drain (lifecycle), work samplers
+//!                (dist), the metrics pipeline the autoscalers read (pipeline)
+//!   cluster/     the cluster substrate: nodes, groups and pending pods
+//!                (state), kube-scheduler's filters and scores
+//!                (kube_scheduler), node allocatable, the spot hazard
+//!   hpa/ asg/ ca/ karpenter/ cost/ deployment
+//!                pure controllers: plain inputs in, decisions out; no events,
+//!                no clock of their own, no world; `world/` carries them out
+//! ```
+//!
+//! The model sees only validated specs and writes only to the recorder
+//! ([`crate::metrics`]): no files, no wall clock, no global random state.
 
-pub mod allocatable;
-pub mod arrivals;
 pub mod asg;
-pub mod balancer;
-mod binding;
 pub mod ca;
 pub mod cluster;
-mod control;
 pub mod cost;
 pub mod deployment;
-mod disruption;
-pub mod dist;
-mod faults;
-mod flow;
 pub mod hpa;
-mod incident;
-mod interruptions;
 pub mod karpenter;
-pub mod lifecycle;
-mod node_autoscaler;
-pub mod nodes;
-pub mod pipeline;
-pub mod pod;
-mod provisioner;
-mod replicas;
-mod rollout;
-pub mod scheduler;
-pub mod spot;
+pub mod service;
 pub mod traffic;
 mod world;
 
@@ -39,7 +41,7 @@ pub use world::{Event, World};
 
 use crate::engine::{self, EngineError, Scheduler};
 use crate::metrics::RunResult;
-use crate::scenario::Scenario;
+use crate::spec::Scenario;
 
 /// Events per expected request allowed before a run counts as runaway.
 ///

@@ -7,10 +7,10 @@
 
 use crate::error::InputError;
 use crate::model::hpa::{
-    ControllerConfig, HpaSpec, HpaState, MetricSource, MetricTarget, Observation, PodPhase,
-    PodSample, Recommendation, Resource, ScaleEvent, Time,
+    HpaState, Observation, PodPhase, PodSample, Recommendation, ScaleEvent, Time,
 };
 use crate::scenario::yaml::locate;
+use crate::spec::hpa::{ControllerConfig, HpaSpec, MetricSource, MetricTarget, Resource};
 use crate::units::quantity::MilliQuantity;
 use crate::units::{Duration, NonNegative};
 use serde::Deserialize;

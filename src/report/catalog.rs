@@ -1,7 +1,7 @@
 //! `capsim catalog`: the built-in instance types as a table, Markdown or JSON.
 
 use crate::cli::Format;
-use crate::scenario::catalog::{Arch, InstanceType};
+use crate::spec::catalog::{Arch, InstanceType};
 use comfy_table::{
     CellAlignment, Table,
     presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED},
@@ -77,7 +77,7 @@ fn arch(a: Arch) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::catalog::lookup;
+    use crate::spec::catalog::lookup;
 
     #[test]
     fn a_row_per_type_with_its_figures() {

@@ -1,12 +1,11 @@
-//! The scenario file: reading, checking, and the validated specs.
+//! The scenario file: reading and checking it into validated specs.
 //!
 //! `parse_file` reads YAML into the raw serde mirror (`raw`), which rejects
 //! unknown keys and bad units at their own line and column, then
 //! `validate` checks relations between fields and loads traces, giving the
-//! [`spec::Scenario`] that the rest of capsim works from. Relative paths in
+//! [`crate::spec::Scenario`] that the rest of capsim works from. Relative paths in
 //! the file resolve against the file's folder.
 
-pub mod catalog;
 pub mod hpa;
 pub(crate) mod raw;
 pub(crate) mod raw_asg;
@@ -15,17 +14,12 @@ pub(crate) mod raw_events;
 pub(crate) mod raw_karpenter;
 mod raw_scaling;
 pub(crate) mod raw_slo;
-pub mod spec;
-mod spec_cluster;
-mod spec_events;
-mod spec_scaling;
 pub mod trace;
 mod validate;
 pub mod yaml;
 
-pub use spec::*;
-
 use crate::error::{Error, InputError};
+use crate::spec::Scenario;
 use std::path::Path;
 
 /// Reads and checks the scenario file at `path`.

@@ -3,12 +3,12 @@
 //! Like [`super::raw`], these types follow the YAML one to one, reject
 //! unknown keys and keep `Spanned` positions; [`super::validate`] checks the
 //! relations (min ≤ max, M ≤ N, valid periods, step intervals) and builds a
-//! [`crate::model::asg::AsgSpec`]. The format is documented in `docs/asg.md`.
+//! [`crate::spec::asg::AsgSpec`]. The format is documented in `docs/asg.md`.
 
 // Not read by `RawService` yet: the simulation milestone hooks `asg:` in; remove this then.
 
 use super::raw::Count;
-use crate::model::asg::{Adjustment, AdjustmentType};
+use crate::spec::asg::{Adjustment, AdjustmentType};
 use crate::units::Duration;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};

@@ -6,8 +6,8 @@
 //! a regular grid (the smallest gap between rows); grid points without a
 //! row count as zero, as the published traces require.
 
-use super::spec::{Interpolation, TraceRate};
 use super::validate::{MAX_RPS, MAX_RPS_HINT};
+use crate::spec::{Interpolation, TraceRate};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use std::path::Path;
 

@@ -23,6 +23,7 @@ mod hpa_conformance;
 mod hpa_replay;
 mod hpa_scenario;
 mod karpenter_scenario;
+mod layout;
 mod memory;
 mod oracle_queueing;
 mod parser_fuzz;

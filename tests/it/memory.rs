@@ -2,13 +2,20 @@
 //!
 //! Runs the contract scenario (M/M/32 at ρ = 0.9) for 1 h and for 10 h of
 //! simulated time in separate processes and compares their peak resident
-//! set sizes, read with `wait4`: ten times the requests, the same memory.
+//! set sizes (`VmHWM`): ten times the requests, the same memory.
 
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 /// Peak RSS (KiB) of `capsim run` on the M/M/32 scenario lasting `duration`, and the requests offered.
-#[allow(clippy::zombie_processes)] // the child is reaped by `wait4`, which also reports its peak RSS
+///
+/// The peak is the child's own `VmHWM` (`/proc/PID/status`), polled until it
+/// exits, and read only once the child runs the capsim binary: `wait4`'s
+/// `ru_maxrss` would be no use here, since Linux carries the high-water mark
+/// across `exec`, and a child spawned from this test binary (vfork) starts
+/// from the test process's own resident set, which other tests running in
+/// parallel make large.
 fn peak_rss_kib(dir: &Path, duration: &str) -> (i64, u64) {
     let file = dir.join(format!("mmc-{duration}.yaml"));
     std::fs::write(
@@ -31,7 +38,8 @@ services:
     )
     .unwrap();
     let out = dir.join(format!("out-{duration}"));
-    let child = Command::new(env!("CARGO_BIN_EXE_capsim"))
+    let exe = std::fs::canonicalize(env!("CARGO_BIN_EXE_capsim")).unwrap();
+    let mut child = Command::new(&exe)
         .arg("run")
         .arg(&file)
         .arg("--out")
@@ -39,19 +47,30 @@ services:
         .args(["--quiet", "--jobs", "1"])
         .spawn()
         .unwrap();
-    let mut status = 0;
-    // SAFETY: rusage is plain data; wait4 fills it for our own child, which is not waited for elsewhere.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as libc::pid_t);
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "capsim failed: {status}"
-    );
+    let proc_dir = Path::new("/proc").join(child.id().to_string());
+    let mut peak_kib = 0i64;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        let runs_capsim = std::fs::read_link(proc_dir.join("exe")).is_ok_and(|p| p == exe);
+        if runs_capsim
+            && let Ok(text) = std::fs::read_to_string(proc_dir.join("status"))
+            && let Some(kib) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<i64>().ok())
+        {
+            peak_kib = peak_kib.max(kib);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    assert!(status.success(), "capsim failed: {status}");
+    assert!(peak_kib > 0, "never saw the child's resident set");
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     (
-        usage.ru_maxrss,
+        peak_kib,
         summary["profiles"][0]["requests"]["offered"]
             .as_u64()
             .unwrap(),

@@ -2,8 +2,9 @@
 //! panic; what still parses must simulate without panicking (when cheap).
 
 use capsim::model::{World, event_budget, simulate};
+use capsim::scenario::parse_str;
 use capsim::scenario::trace::{self, TraceError, TraceRequest};
-use capsim::scenario::{Interpolation, parse_str};
+use capsim::spec::Interpolation;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use std::io::Write;

@@ -66,7 +66,7 @@ fn p99_by_hand(lambda: f64) -> f64 {
     hi
 }
 
-fn scenario_at(total_rps: f64) -> capsim::scenario::Scenario {
+fn scenario_at(total_rps: f64) -> capsim::spec::Scenario {
     scenario(&format!(
         "name: headroom
 duration: 31m

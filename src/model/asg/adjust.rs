@@ -1,6 +1,6 @@
 //! Capacity arithmetic: applying an adjustment, rounding percentages, choosing a step.
 
-use super::spec::{Adjustment, AdjustmentType, StepAdjustment};
+use crate::spec::asg::{Adjustment, AdjustmentType, StepAdjustment};
 
 /// The change in instances a `PercentChangeInCapacity` of `percent` makes to `current`.
 ///

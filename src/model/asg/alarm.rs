@@ -13,7 +13,7 @@
 //! to OK. (CloudWatch would also look further back than N periods when some
 //! are missing; capsim does not.)
 
-use super::spec::{ALARM_REINVOKE_NS, AlarmSpec, Statistic};
+use crate::spec::asg::{ALARM_REINVOKE_NS, AlarmSpec, Statistic};
 use crate::units::{Nanos, format_duration};
 use std::collections::VecDeque;
 
@@ -179,7 +179,7 @@ impl Alarm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::asg::spec::{Comparison, Metric};
+    use crate::spec::asg::{Comparison, Metric};
     use crate::units::NANOS_PER_SEC;
 
     const MIN: Nanos = 60 * NANOS_PER_SEC;

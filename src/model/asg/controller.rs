@@ -34,7 +34,7 @@
 
 use super::adjust::{apply, clamp, describe, select_step};
 use super::alarm::{Alarm, AlarmState};
-use super::spec::*;
+use crate::spec::asg::*;
 use crate::units::{NANOS_PER_SEC, Nanos};
 
 /// What one InService instance did over the tick that just ended.

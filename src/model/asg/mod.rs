@@ -3,8 +3,8 @@
 //! The simulation owns the instances; this module only decides the desired
 //! capacity. Use:
 //!
-//! 1. [`AsgController::new`] with the validated [`AsgSpec`]; start the group
-//!    at [`AsgSpec::desired`].
+//! 1. [`AsgController::new`] with the validated [`crate::spec::asg::AsgSpec`]; start the group
+//!    at [`crate::spec::asg::AsgSpec::desired`].
 //! 2. At every multiple of [`AsgController::evaluation_period_ns`] (60 s
 //!    unless an alarm has a 10/20/30 s period), call
 //!    [`AsgController::evaluate`] with one [`InstanceSample`] per InService
@@ -18,18 +18,17 @@
 //! itself (only when the group has a default instance warm-up, as AWS does),
 //! so the simulation passes every InService instance.
 //!
-//! Files: [`spec`] (settings and AWS defaults), [`alarm`] (CloudWatch alarm
+//! Files: [`alarm`] (CloudWatch alarm
 //! evaluation), [`adjust`] (capacity arithmetic), [`controller`] (policies,
 //! cooldown, warm-up, choosing one capacity). Every AWS rule is cited where
-//! it is implemented; `docs/asg.md` lists them with the simplifications.
+//! it is implemented; `docs/asg.md` lists them with the simplifications. The
+//! settings and AWS defaults are [`crate::spec::asg`].
 
 pub mod adjust;
 pub mod alarm;
 pub mod controller;
-pub mod spec;
 #[cfg(test)]
 mod tests;
 
 pub use alarm::AlarmState;
 pub use controller::{Action, AsgController, GroupObservation, InstanceSample};
-pub use spec::*;

@@ -5,6 +5,7 @@
 //! test gives the CPU every InService instance reports per minute.
 
 use super::*;
+use crate::spec::asg::*;
 use crate::units::{NANOS_PER_SEC, Nanos};
 
 const MIN: Nanos = 60 * NANOS_PER_SEC;

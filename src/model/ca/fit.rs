@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::cluster::{NodeTemplate, PodNeeds, Resources, Taint};
+use crate::spec::resources::{NodeTemplate, PodNeeds, Resources, Taint};
 
 use super::snapshot::ratio;
 

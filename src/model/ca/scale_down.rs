@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::cluster::{PodNeeds, Resources};
+use crate::spec::resources::{PodNeeds, Resources};
 use crate::units::Nanos;
 
 use super::config::CaConfig;

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use rand::Rng;
 
-use crate::model::cluster::{PodNeeds, Resources};
+use crate::spec::resources::{PodNeeds, Resources};
 use crate::units::Nanos;
 
 use super::config::CaConfig;

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::cluster::{NodeTemplate, PodNeeds, Resources, Taint};
+use crate::spec::resources::{NodeTemplate, PodNeeds, Resources, Taint};
 use crate::units::Nanos;
 
 /// One autoscaled node group (an ASG on AWS).

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use rand::SeedableRng;
 
 use crate::engine::rng::SimRng;
-use crate::model::cluster::{CapacityType, NodeTemplate, PodNeeds, Resources};
+use crate::spec::resources::{CapacityType, NodeTemplate, PodNeeds, Resources};
 use crate::units::{NANOS_PER_SEC, Nanos};
 
 use super::snapshot::{GroupView, NodePod, NodeView, PendingPod, PodKind};

@@ -148,10 +148,10 @@ fn groups_that_cannot_run_the_pod_are_not_options() {
     );
     // A taint on `small` the pod does not tolerate: nothing can help.
     let mut tainted = small;
-    tainted.template.taints = vec![crate::model::cluster::Taint {
+    tainted.template.taints = vec![crate::spec::resources::Taint {
         key: "dedicated".into(),
         value: "x".into(),
-        effect: crate::model::cluster::TaintEffect::NoSchedule,
+        effect: crate::spec::resources::TaintEffect::NoSchedule,
     }];
     let s = snap(vec![tainted, big], vec![p]);
     assert_eq!(

@@ -25,7 +25,7 @@ pub use price::{
     Pricing, SpotPrice, usd_per_million_requests,
 };
 
-use crate::model::cluster::CapacityType;
+use crate::spec::resources::CapacityType;
 use crate::units::{NANOS_PER_SEC, Nanos};
 use std::collections::BTreeMap;
 

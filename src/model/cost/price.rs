@@ -4,7 +4,7 @@
 //! Source: `docs/reference/nodes-spot-cost.md` §4 ("Typical spot
 //! discounts", "Billing rules") and §5.1 (on-demand prices, in the catalog).
 
-use crate::model::cluster::CapacityType;
+use crate::spec::resources::CapacityType;
 
 /// EKS control plane, standard support: $0.10 per cluster-hour (§4).
 pub const EKS_CONTROL_PLANE_USD_PER_HOUR: f64 = 0.10;

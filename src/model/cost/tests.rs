@@ -1,7 +1,7 @@
 //! Tests of the bill: a day's schedule priced by hand to the cent, and the edge rules.
 
 use super::*;
-use crate::scenario::catalog::lookup;
+use crate::spec::catalog::lookup;
 use CapacityType::{OnDemand, Reserved, Spot};
 
 const S: Nanos = NANOS_PER_SEC;

@@ -9,9 +9,9 @@
 //! targets) or `status.replicas` (AverageValue targets).
 
 use super::pods::{Group, PodCtx};
-use super::{
-    ControllerConfig, HpaSpec, MetricSource, MetricSpec, MetricStatus, MetricTarget, Observation,
-    PodPhase, Reason, Resource, Time, Tolerances,
+use crate::model::hpa::{MetricStatus, Observation, PodPhase, Reason, Time, Tolerances};
+use crate::spec::hpa::{
+    ControllerConfig, HpaSpec, MetricSource, MetricSpec, MetricTarget, Resource,
 };
 use std::collections::BTreeMap;
 

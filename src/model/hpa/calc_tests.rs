@@ -1,11 +1,11 @@
 //! Unit tests of the replica calculator, with expected values worked out by hand from docs/reference/hpa.md.
 
 use super::super::pods::group;
-use super::super::{
-    ControllerConfig, HpaSpec, MetricSource, MetricSpec, MetricTarget, Observation, PodPhase,
-    PodSample, Reason, Resource, Tolerances,
-};
 use super::*;
+use crate::model::hpa::{Observation, PodPhase, PodSample, Reason, Tolerances};
+use crate::spec::hpa::{
+    ControllerConfig, HpaSpec, MetricSource, MetricSpec, MetricTarget, Resource,
+};
 
 const S: i64 = 1_000_000_000;
 const NOW: i64 = 10_000 * S;

@@ -15,14 +15,11 @@
 mod calc;
 mod normalize;
 mod pods;
-mod spec;
 mod state;
 
-pub use spec::{
-    Behavior, ControllerConfig, HpaSpec, MetricSource, MetricSpec, MetricTarget, PolicyKind,
-    Resource, ScalingPolicy, ScalingRules, SelectPolicy,
-};
 pub use state::{HpaState, Recommendation, ScaleEvent};
+
+use crate::spec::hpa::{ControllerConfig, HpaSpec, MetricSource, ScalingRules};
 
 use std::collections::BTreeMap;
 

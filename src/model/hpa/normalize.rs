@@ -9,9 +9,9 @@
 //! the start of each period (Percent limits in float64, as upstream).
 
 use super::state::{HpaState, change_in_period};
-use super::{
-    Behavior, ControllerConfig, HpaSpec, NANOS_PER_SECOND, PolicyKind, Reason, ScalingRules,
-    SelectPolicy, Time,
+use crate::model::hpa::{NANOS_PER_SECOND, Reason, Time};
+use crate::spec::hpa::{
+    Behavior, ControllerConfig, HpaSpec, PolicyKind, ScalingRules, SelectPolicy,
 };
 
 /// `normalizeDesiredReplicas`: the legacy path. Returns the count and the rule that set it.

@@ -1,8 +1,8 @@
 //! Unit tests of normalization, with expected values worked out by hand from docs/reference/hpa.md.
 
-use super::super::ScalingPolicy;
 use super::super::state::{Recommendation, ScaleEvent};
 use super::*;
+use crate::spec::hpa::ScalingPolicy;
 
 const S: i64 = NANOS_PER_SECOND;
 const NOW: i64 = 100_000 * S;

@@ -5,7 +5,8 @@
 //! Ready, have no start time, or are still initializing with a sample older
 //! than one window after their Ready transition are unready too.
 
-use super::{ControllerConfig, Observation, PodPhase, PodSample, Resource, Time};
+use crate::model::hpa::{Observation, PodPhase, PodSample, Time};
+use crate::spec::hpa::{ControllerConfig, Resource};
 use std::collections::BTreeMap;
 
 /// Where `groupPods` puts a pod (docs/reference/hpa.md 1.5).

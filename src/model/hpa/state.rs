@@ -6,7 +6,8 @@
 //! entries are overwritten in place rather than removed, as upstream does, so
 //! the order of entries is upstream's order too.
 
-use super::{Behavior, NANOS_PER_SECOND, ScalingRules, Time};
+use crate::model::hpa::{NANOS_PER_SECOND, Time};
+use crate::spec::hpa::{Behavior, ScalingRules};
 
 /// A stored proposal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,8 +164,8 @@ pub(super) fn change_in_period(events: &[ScaleEvent], period_s: i32, now: Time) 
 
 #[cfg(test)]
 mod tests {
-    use super::super::{PolicyKind, ScalingPolicy, SelectPolicy};
     use super::*;
+    use crate::spec::hpa::{PolicyKind, ScalingPolicy, SelectPolicy};
 
     const S: i64 = NANOS_PER_SECOND;
 

@@ -1,6 +1,7 @@
 //! Unit tests of a whole reconcile: seeding, range checks, scale from zero, event storage.
 
 use super::*;
+use crate::spec::hpa::*;
 
 const S: i64 = NANOS_PER_SECOND;
 const NOW: i64 = 100_000 * S;

@@ -23,7 +23,7 @@ use super::pool::{ConsolidationPolicy, NodePool};
 use super::provision::{Launch, launch_of};
 use super::schedule::{self, ClusterNode};
 use super::{MIN_TYPES_SPOT_TO_SPOT, MULTI_NODE_MAX_CANDIDATES};
-use crate::model::cluster::CapacityType;
+use crate::spec::resources::CapacityType;
 use crate::units::Nanos;
 
 /// Switches of the disruption controller.

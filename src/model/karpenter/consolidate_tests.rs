@@ -190,10 +190,7 @@ fn spot_to_spot_replacement_needs_the_gate_and_fifteen_types() {
     // A c5.xlarge spot node (0.17 × 0.35 = $0.0595) with a 1 CPU / 2 GiB pod in a spot-only pool
     // of every catalog type. Cheaper spot types that fit: t3.medium, t3.large, m5.large,
     // c6g.xlarge, c7g.xlarge, m6g.xlarge, m7g.xlarge = 7 (on-demand below $0.17).
-    let names: Vec<&str> = crate::scenario::catalog::all()
-        .iter()
-        .map(|t| t.name)
-        .collect();
+    let names: Vec<&str> = crate::spec::catalog::all().iter().map(|t| t.name).collect();
     let mut p = pool("p", &names, &[Spot], &["a"]);
     p.spec.budgets[0].nodes = BudgetNodes::Percent(100);
     let n = node(&p, "c5.xlarge", Spot, vec![pod(1000, 2)]);

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::ICE_TTL_NS;
-use crate::model::cluster::CapacityType;
+use crate::spec::resources::CapacityType;
 use crate::units::Nanos;
 
 /// Unavailable offerings, each until an expiry time.

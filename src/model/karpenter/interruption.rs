@@ -12,7 +12,7 @@
 use super::SPOT_NOTICE_NS;
 use super::ice::IceCache;
 use super::schedule::ClusterNode;
-use crate::model::cluster::CapacityType;
+use crate::spec::resources::CapacityType;
 use crate::units::Nanos;
 
 /// An event from the interruption queue (EventBridge → SQS).
@@ -79,7 +79,7 @@ pub fn reclaim_at(notice_ns: Nanos) -> Nanos {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::cluster::Resources;
+    use crate::spec::resources::Resources;
     use crate::units::NANOS_PER_SEC as S;
 
     fn spot_node() -> ClusterNode {

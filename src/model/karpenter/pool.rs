@@ -2,7 +2,7 @@
 //! instance catalog into [`NodePool`] with each type's capacity, allocatable
 //! and per-capacity-type price.
 
-use crate::model::allocatable;
+use crate::model::cluster::allocatable;
 use std::collections::BTreeMap;
 
 use super::budget::DisruptionBudget;
@@ -10,8 +10,9 @@ use super::{
     KarpenterError, LABEL_ARCH, LABEL_CAPACITY_TYPE, LABEL_INSTANCE_TYPE, LABEL_NODEPOOL,
     LABEL_ZONE,
 };
-use crate::model::cluster::{CapacityType, Resources, Taint};
-use crate::scenario::catalog::{self, Arch, InstanceType};
+use crate::spec::catalog;
+use crate::spec::catalog::{Arch, InstanceType};
+use crate::spec::resources::{CapacityType, Resources, Taint};
 use crate::units::Nanos;
 
 /// Default spot discount off on-demand (the cost model's: 65 %).

@@ -6,7 +6,7 @@
 use super::ice::IceCache;
 use super::pool::NodePool;
 use super::schedule::{self, Claim, ClusterNode, Offering};
-use crate::model::cluster::{CapacityType, NodeTemplate, PodNeeds};
+use crate::spec::resources::{CapacityType, NodeTemplate, PodNeeds};
 use crate::units::Nanos;
 
 /// One node to launch.

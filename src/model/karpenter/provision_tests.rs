@@ -2,11 +2,11 @@
 //! reference's catalog prices (§5.1) and allocatable table (§5.2).
 
 use super::*;
-use crate::model::cluster::{Taint, TaintEffect, Toleration};
 use crate::model::karpenter::schedule::{LIMITS_REACHED, NO_POOL_MATCHES};
 use crate::model::karpenter::test_support::{node, pod, pool};
 use crate::model::karpenter::{LABEL_ARCH, PoolLimits, SpotPrice};
-use crate::scenario::catalog;
+use crate::spec::catalog;
+use crate::spec::resources::{Taint, TaintEffect, Toleration};
 use crate::units::NANOS_PER_SEC as S;
 use CapacityType::{OnDemand, Spot};
 

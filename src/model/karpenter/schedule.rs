@@ -16,7 +16,7 @@ use super::{
     LABEL_ARCH, LABEL_CAPACITY_TYPE, LABEL_INSTANCE_TYPE, LABEL_NODEPOOL, LABEL_ZONE,
     MAX_INSTANCE_TYPES,
 };
-use crate::model::cluster::{CapacityType, PodNeeds, Resources, Taint, TaintEffect};
+use crate::spec::resources::{CapacityType, PodNeeds, Resources, Taint, TaintEffect};
 use crate::units::Nanos;
 
 /// A node in the cluster, as Karpenter sees it for scheduling and consolidation.

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::pool::{NodePool, NodePoolSpec};
 use super::schedule::ClusterNode;
-use crate::model::cluster::{CapacityType, PodNeeds, Resources};
+use crate::spec::resources::{CapacityType, PodNeeds, Resources};
 
 /// Bytes in one GiB.
 pub const GIB: i64 = 1 << 30;

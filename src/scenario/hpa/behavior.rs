@@ -7,7 +7,7 @@
 use super::SpecError;
 use super::convert::err;
 use super::prepare::join;
-use crate::model::hpa::{Behavior, PolicyKind, ScalingPolicy, ScalingRules, SelectPolicy};
+use crate::spec::hpa::{Behavior, PolicyKind, ScalingPolicy, ScalingRules, SelectPolicy};
 use crate::units::quantity::parse_quantity;
 use k8s_openapi::api::autoscaling::v2 as k8s;
 

@@ -11,7 +11,7 @@
 
 use super::SpecError;
 use super::prepare::join;
-use crate::model::hpa::{HpaSpec, MetricSource, MetricSpec, MetricTarget, Resource};
+use crate::spec::hpa::{HpaSpec, MetricSource, MetricSpec, MetricTarget, Resource};
 use crate::units::quantity::parse_quantity;
 use k8s_openapi::api::autoscaling::v2 as k8s;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;

@@ -2,8 +2,8 @@
 
 use super::spec_from_value;
 use crate::error::{Error, InputError};
-use crate::model::hpa::HpaSpec;
 use crate::scenario::yaml::locate_in_document;
+use crate::spec::hpa::HpaSpec;
 use serde_json::Value;
 use std::path::Path;
 

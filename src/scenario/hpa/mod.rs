@@ -15,7 +15,7 @@ mod prepare;
 
 pub use manifest::load_manifest;
 
-use crate::model::hpa::HpaSpec;
+use crate::spec::hpa::HpaSpec;
 use k8s_openapi::api::autoscaling::v2 as k8s;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};

@@ -1,7 +1,7 @@
 //! Tests of reading HPA specs: defaults, validation paths, unknown keys, quantities.
 
 use super::*;
-use crate::model::hpa::{MetricSource, MetricTarget, PolicyKind, Resource, SelectPolicy};
+use crate::spec::hpa::{MetricSource, MetricTarget, PolicyKind, Resource, SelectPolicy};
 use serde_json::json;
 
 fn bad(v: Value) -> SpecError {

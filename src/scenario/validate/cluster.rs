@@ -4,17 +4,18 @@
 //! a group's price is the on-demand price less its spot or reserved
 //! discount (spot: 65 % by default, the middle of the reference's 60–70 %
 //! for current general-purpose types); allocatable follows the EKS formulas
-//! ([`crate::model::allocatable`]) minus the DaemonSet overhead.
+//! ([`crate::model::cluster::allocatable`]) minus the DaemonSet overhead.
 
 use super::Ctx;
 use super::work::work;
 use crate::error::InputError;
-use crate::model::allocatable::allocatable;
-use crate::model::cluster::{CapacityType, Resources, Taint, TaintEffect};
-use crate::model::scheduler::Scoring;
-use crate::scenario::catalog::{self, Arch, InstanceType};
+use crate::model::cluster::allocatable::allocatable;
+use crate::model::cluster::kube_scheduler::Scoring;
 use crate::scenario::raw_cluster::*;
-use crate::scenario::spec::{ClusterSpec, InstanceSpec, NodeGroupSpec};
+use crate::spec::catalog;
+use crate::spec::catalog::{Arch, InstanceType};
+use crate::spec::resources::{CapacityType, Resources, Taint, TaintEffect};
+use crate::spec::{ClusterSpec, InstanceSpec, NodeGroupSpec};
 use serde_saphyr::Spanned;
 
 use crate::model::cost::{DEFAULT_SPOT_DISCOUNT, EKS_CONTROL_PLANE_USD_PER_HOUR};
@@ -367,7 +368,7 @@ pub(super) fn unknown_type(
 
 /// An interruption rate per node-hour: an Advisor band (`"5-10%"` a month), a monthly share or `"0.002/h"`.
 pub(super) fn interruption_rate(text: &str) -> Result<f64, String> {
-    crate::model::spot::parse_interruption_rate(text).map(|r| r.lambda_per_hour())
+    crate::model::cluster::spot_hazard::parse_interruption_rate(text).map(|r| r.lambda_per_hour())
 }
 
 pub(super) fn effect(

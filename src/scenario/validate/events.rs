@@ -5,9 +5,9 @@
 
 use super::Ctx;
 use crate::error::InputError;
-use crate::model::cluster::CapacityType;
 use crate::scenario::raw_cluster::RawEvent;
-use crate::scenario::spec::{ClusterSpec, EventKind, EventSpec, ServiceSpec};
+use crate::spec::resources::CapacityType;
+use crate::spec::{ClusterSpec, EventKind, EventSpec, ServiceSpec};
 use serde_saphyr::Spanned;
 
 /// Checks `events:` against the cluster and the services.

@@ -7,16 +7,16 @@ use super::Ctx;
 use super::cluster::{discount_share, interruption_rate, taints, unknown_type, zones};
 use super::work::work;
 use crate::error::InputError;
-use crate::model::allocatable::allocatable;
-use crate::model::cluster::{CapacityType, Resources};
+use crate::model::cluster::allocatable::allocatable;
 use crate::model::karpenter::{
     BudgetNodes, ConsolidationPolicy, DisruptionBudget, DisruptionReason, NodePool, NodePoolSpec,
     PoolLimits, SpotPrice,
 };
-use crate::scenario::catalog;
 use crate::scenario::raw_cluster::RawCapacity;
 use crate::scenario::raw_karpenter::*;
-use crate::scenario::spec::{InstanceSpec, KarpenterPoolSpec, NodeGroupSpec, OfferingShortage};
+use crate::spec::catalog;
+use crate::spec::resources::{CapacityType, Resources};
+use crate::spec::{InstanceSpec, KarpenterPoolSpec, NodeGroupSpec, OfferingShortage};
 use serde_saphyr::Spanned;
 
 /// Checks every pool; the stand-in node groups get indices from `first_group` on.

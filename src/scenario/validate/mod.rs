@@ -24,9 +24,9 @@ mod work;
 pub(crate) use traffic::{MAX_RPS, MAX_RPS_HINT};
 
 use super::raw::*;
-use super::spec::*;
 use super::yaml::error_at;
 use crate::error::InputError;
+use crate::spec::*;
 use crate::units::{NANOS_PER_SEC, Nanos, format_duration};
 use serde_saphyr::Location;
 use service::service;

@@ -5,14 +5,14 @@
 use super::Ctx;
 use crate::error::InputError;
 use crate::scenario::raw_cluster::*;
-use crate::scenario::spec::NodeAutoscalerSpec;
+use crate::spec::NodeAutoscalerSpec;
 use serde_saphyr::Spanned;
 
 pub(super) fn node_autoscaler(
     ctx: &Ctx,
     cluster: &RawCluster,
     groups: &[Spanned<RawNodeGroup>],
-    pools: Vec<crate::scenario::spec::KarpenterPoolSpec>,
+    pools: Vec<crate::spec::KarpenterPoolSpec>,
 ) -> Result<NodeAutoscalerSpec, InputError> {
     let kind = cluster
         .node_autoscaler
@@ -117,7 +117,7 @@ pub(super) fn node_autoscaler(
 fn karpenter(
     ctx: &Ctx,
     a: &Spanned<RawNodeAutoscaler>,
-    pools: Vec<crate::scenario::spec::KarpenterPoolSpec>,
+    pools: Vec<crate::spec::KarpenterPoolSpec>,
 ) -> Result<NodeAutoscalerSpec, InputError> {
     let r = &a.value;
     if pools.is_empty() {

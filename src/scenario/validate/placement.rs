@@ -5,10 +5,10 @@
 use super::Ctx;
 use super::cluster::effect;
 use crate::error::InputError;
-use crate::model::cluster::Toleration;
-use crate::model::scheduler::{AntiAffinity, ZoneSpread};
+use crate::model::cluster::kube_scheduler::{AntiAffinity, ZoneSpread};
 use crate::scenario::raw::RawPod;
-use crate::scenario::spec::{ClusterSpec, NodeAutoscalerSpec, PlacementSpec};
+use crate::spec::resources::Toleration;
+use crate::spec::{ClusterSpec, NodeAutoscalerSpec, PlacementSpec};
 
 /// The placement fields of the pod of the service at path `p`.
 pub(super) fn placement(ctx: &Ctx, p: &str, raw: &RawPod) -> Result<PlacementSpec, InputError> {
@@ -117,7 +117,7 @@ pub(super) fn placement(ctx: &Ctx, p: &str, raw: &RawPod) -> Result<PlacementSpe
 pub(super) fn fit_warnings(
     ctx: &mut Ctx,
     cluster: &ClusterSpec,
-    services: &[crate::scenario::ServiceSpec],
+    services: &[crate::spec::ServiceSpec],
 ) {
     for (i, s) in services.iter().enumerate() {
         let needs = s.pod_needs();

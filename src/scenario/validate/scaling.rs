@@ -9,12 +9,12 @@
 use super::Ctx;
 use super::work::work;
 use crate::error::InputError;
-use crate::model::hpa::{ControllerConfig, HpaSpec, MetricSource, MetricTarget, Resource};
 use crate::scenario::hpa::{load_manifest, spec_from_value};
 use crate::scenario::raw::*;
-use crate::scenario::spec::{PodSpec, WorkDist};
-use crate::scenario::spec_scaling::*;
 use crate::scenario::yaml::error_at_path;
+use crate::spec::hpa::{ControllerConfig, HpaSpec, MetricSource, MetricTarget, Resource};
+use crate::spec::scaling::*;
+use crate::spec::{PodSpec, WorkDist};
 use crate::units::{NANOS_PER_SEC, Nanos, format_duration};
 use serde_saphyr::Spanned;
 
@@ -114,7 +114,7 @@ pub(super) fn lifecycle(
 /// EC2 launch to ready when `boot` is left out: lognormal with the catalog's
 /// median (70 s) and 95th percentile (135 s).
 pub(super) fn default_boot() -> WorkDist {
-    use crate::scenario::catalog::{EC2_BOOT_MEDIAN_NS, EC2_BOOT_P95_NS};
+    use crate::spec::catalog::{EC2_BOOT_MEDIAN_NS, EC2_BOOT_P95_NS};
     const Z_95: f64 = 1.644_853_626_951_472_2;
     let median_s = EC2_BOOT_MEDIAN_NS as f64 * 1e-9;
     let p95_s = EC2_BOOT_P95_NS as f64 * 1e-9;

@@ -7,7 +7,7 @@ use super::work::work;
 use super::{Ctx, asg, placement, scaling};
 use crate::error::InputError;
 use crate::scenario::raw::*;
-use crate::scenario::spec::*;
+use crate::spec::*;
 use crate::units::Nanos;
 use serde_saphyr::Spanned;
 
@@ -127,13 +127,13 @@ fn platform(ctx: &Ctx, p: &str, s: &RawService, vm: bool) -> Result<Platform, In
             .with_hint("for example instance_type: m5.large")),
         (Some(t), true) => {
             let name = t.value.trim();
-            match crate::scenario::catalog::lookup(name) {
+            match crate::spec::catalog::lookup(name) {
                 Some(it) => Ok(Platform::Vm {
                     instance_type: name.to_string(),
                     vcpus: it.vcpus,
                 }),
                 None => {
-                    let hint = match crate::scenario::catalog::did_you_mean(name) {
+                    let hint = match crate::spec::catalog::did_you_mean(name) {
                         Some(close) => format!(
                             "did you mean {close}? The built-in types are listed in docs/asg.md"
                         ),

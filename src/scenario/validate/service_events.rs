@@ -10,7 +10,7 @@ use super::Ctx;
 use super::traffic::{MAX_RPS, MAX_RPS_HINT};
 use crate::error::InputError;
 use crate::scenario::raw_events::{RawIntOrPercent, RawRollingDeployment, RawTrafficIncident};
-use crate::scenario::spec::{
+use crate::spec::{
     EventKind, EventSpec, IncidentChange, IntOrPercent, Platform, RollingUpdate, ServiceSpec,
     TrafficIncident,
 };
@@ -34,7 +34,7 @@ fn service_index(
         return Ok(i);
     }
     let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
-    let hint = match crate::scenario::catalog::closest(wanted, names.iter().copied()) {
+    let hint = match crate::spec::catalog::closest(wanted, names.iter().copied()) {
         Some(close) => format!(
             "did you mean {close}? The services are {}",
             names.join(", ")

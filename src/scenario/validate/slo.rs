@@ -5,8 +5,8 @@
 use super::Ctx;
 use crate::error::InputError;
 use crate::scenario::raw_slo::{RawLatency, RawSlo};
-use crate::scenario::spec::{LatencyObjective, SloSpec};
 use crate::scenario::yaml::error_at_position;
+use crate::spec::{LatencyObjective, SloSpec};
 use crate::units::{Duration, format_duration};
 use serde_saphyr::{Location, Spanned};
 

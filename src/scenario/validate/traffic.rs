@@ -7,8 +7,8 @@
 use super::Ctx;
 use crate::error::InputError;
 use crate::scenario::raw::*;
-use crate::scenario::spec::*;
 use crate::scenario::trace::{self, TraceError, TraceRequest};
+use crate::spec::*;
 use crate::units::{NANOS_PER_SEC, Nanos, NonNegative, format_duration, nanos_to_secs};
 use serde_saphyr::{Location, Spanned};
 use std::sync::Arc;

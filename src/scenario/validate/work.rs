@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::error::InputError;
 use crate::scenario::raw::RawDist;
-use crate::scenario::spec::WorkDist;
+use crate::spec::WorkDist;
 use crate::units::{Duration, format_duration, nanos_to_secs};
 use serde_saphyr::Spanned;
 

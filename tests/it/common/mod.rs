@@ -5,7 +5,8 @@ pub mod cases;
 
 use capsim::metrics::RunResult;
 use capsim::runner::{RunOptions, run_all};
-use capsim::scenario::{Scenario, parse_str};
+use capsim::scenario::parse_str;
+use capsim::spec::Scenario;
 use std::path::Path;
 
 /// The smallest useful valid scenario (one service, constant traffic, M/M/4).

@@ -14,8 +14,9 @@
 use super::super::Ctx;
 use super::{adjust, bound};
 use crate::error::InputError;
-use crate::model::asg::{AdjustmentType, AlarmSpec, StepAdjustment, adjust::describe};
+use crate::model::asg::adjust::describe;
 use crate::scenario::raw_asg::RawStepItem;
+use crate::spec::asg::{AdjustmentType, AlarmSpec, StepAdjustment};
 use serde_saphyr::Spanned;
 
 /// Hint shared by the interval errors.

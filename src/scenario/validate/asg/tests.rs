@@ -3,9 +3,9 @@
 use super::super::Ctx;
 use super::asg;
 use crate::error::InputError;
-use crate::model::asg::*;
 use crate::scenario::raw_asg::RawAsg;
 use crate::scenario::yaml;
+use crate::spec::asg::*;
 use crate::units::NANOS_PER_SEC;
 use serde::Deserialize;
 use serde_saphyr::Spanned;

@@ -1,0 +1,394 @@
+//! The rate function r(t) of a service: value, integral and bounds.
+//!
+//! r(t) is the sum of the scenario's rate components, changed by the
+//! service's traffic incidents (`incident`). Arrival generators
+//! need three things of it: its value (thinning), its integral Λ(t) from 0
+//! (deterministic arrivals, expected request counts) and tight bounds on
+//! short intervals (the thinning envelope). All are exact for every
+//! component; times are seconds from the start of the run.
+
+use crate::model::traffic::incident::{Window, trapezoid};
+use crate::spec::{IncidentChange, Interpolation, RateComponent, TraceRate, TrafficIncident};
+use std::f64::consts::TAU;
+
+/// A trace with its running integral precomputed.
+#[derive(Debug, Clone)]
+pub(super) struct TraceFn {
+    pub(super) start_s: f64,
+    pub(super) step_s: f64,
+    pub(super) rates: Vec<f64>,
+    /// prefix[k] = ∫ from start_s over the first k cells.
+    prefix: Vec<f64>,
+    end_s: f64,
+    linear: bool,
+    /// ∫ from start_s to scenario time 0 (subtracted so integrals start at 0).
+    before_start: f64,
+}
+
+impl TraceFn {
+    fn new(t: &TraceRate) -> Self {
+        let linear = t.interpolation == Interpolation::Linear;
+        let n = t.rates_rps.len();
+        let mut prefix = Vec::with_capacity(n + 1);
+        let mut sum = 0.0;
+        prefix.push(0.0);
+        for k in 0..n {
+            let next = if linear && k + 1 < n {
+                t.rates_rps[k + 1]
+            } else {
+                t.rates_rps[k]
+            };
+            sum += t.step_s * (t.rates_rps[k] + next) / 2.0;
+            prefix.push(sum);
+        }
+        let mut f = TraceFn {
+            start_s: t.start_s,
+            step_s: t.step_s,
+            rates: t.rates_rps.clone(),
+            prefix,
+            end_s: t.end_s,
+            linear,
+            before_start: 0.0,
+        };
+        f.before_start = f.integral_to(0.0);
+        f
+    }
+
+    /// Scenario time where the data stops (end of the last cell, or `to`).
+    pub(super) fn stop_s(&self) -> f64 {
+        self.end_s
+            .min(self.start_s + self.step_s * self.rates.len() as f64)
+    }
+
+    /// Cell index and offset into it for scenario time `t`, if `t` is inside the data.
+    fn locate(&self, t: f64) -> Option<(usize, f64)> {
+        if t >= self.stop_s() {
+            return None;
+        }
+        let u = t - self.start_s;
+        if u < 0.0 {
+            return None;
+        }
+        let k = ((u / self.step_s) as usize).min(self.rates.len() - 1);
+        Some((k, u - k as f64 * self.step_s))
+    }
+
+    fn slope(&self, k: usize) -> f64 {
+        if self.linear && k + 1 < self.rates.len() {
+            (self.rates[k + 1] - self.rates[k]) / self.step_s
+        } else {
+            0.0
+        }
+    }
+
+    fn rate(&self, t: f64) -> f64 {
+        match self.locate(t) {
+            Some((k, off)) => self.rates[k] + self.slope(k) * off,
+            None => 0.0,
+        }
+    }
+
+    /// ∫ from start_s to x (x clipped to the data).
+    fn integral_to(&self, x: f64) -> f64 {
+        let x = x.min(self.stop_s());
+        let u = x - self.start_s;
+        if u <= 0.0 {
+            return 0.0;
+        }
+        let k = ((u / self.step_s) as usize).min(self.rates.len() - 1);
+        let off = u - k as f64 * self.step_s;
+        self.prefix[k] + self.rates[k] * off + self.slope(k) * off * off / 2.0
+    }
+
+    fn bounds(&self, a: f64, b: f64) -> (f64, f64) {
+        let (mut lo, mut hi) = (self.rate(a), self.rate(a));
+        let inside_all = a >= self.start_s && b <= self.stop_s();
+        if !inside_all {
+            lo = 0.0;
+        }
+        let first = ((a - self.start_s) / self.step_s).floor().max(0.0) as usize;
+        let last =
+            (((b - self.start_s) / self.step_s).ceil().max(0.0) as usize).min(self.rates.len());
+        for k in first..last {
+            let cell_start = self.start_s + k as f64 * self.step_s;
+            if cell_start >= self.stop_s() {
+                break;
+            }
+            let v = self.rates[k];
+            lo = lo.min(v);
+            hi = hi.max(v);
+            if self.linear && k + 1 < self.rates.len() {
+                hi = hi.max(self.rates[k + 1]);
+                lo = lo.min(self.rates[k + 1]);
+            }
+        }
+        (lo, hi)
+    }
+}
+
+/// One component in evaluable form.
+#[derive(Debug, Clone)]
+pub(super) enum Part {
+    Constant(f64),
+    Diurnal {
+        min: f64,
+        max: f64,
+        peak: f64,
+        period: f64,
+    },
+    /// Piecewise linear through `points` (t, r); flat before the first and after the last.
+    Linear {
+        points: Vec<(f64, f64)>,
+        after: f64,
+    },
+    Trace(TraceFn),
+}
+
+impl Part {
+    pub(super) fn rate(&self, t: f64) -> f64 {
+        match self {
+            Part::Constant(r) => *r,
+            Part::Diurnal {
+                min,
+                max,
+                peak,
+                period,
+            } => min + (max - min) * (1.0 + (TAU * (t - peak) / period).cos()) / 2.0,
+            Part::Linear { points, after } => linear_rate(points, *after, t),
+            Part::Trace(tr) => tr.rate(t),
+        }
+    }
+
+    fn integral(&self, t: f64) -> f64 {
+        match self {
+            Part::Constant(r) => r * t,
+            Part::Diurnal {
+                min,
+                max,
+                peak,
+                period,
+            } => {
+                let w = TAU / period;
+                let amp = (max - min) / 2.0;
+                min * t + amp * (t + ((w * (t - peak)).sin() - (w * -peak).sin()) / w)
+            }
+            Part::Linear { points, after } => linear_integral(points, *after, t),
+            Part::Trace(tr) => tr.integral_to(t) - tr.before_start,
+        }
+    }
+
+    pub(super) fn bounds(&self, a: f64, b: f64) -> (f64, f64) {
+        let ends = (
+            self.rate(a).min(self.rate(b)),
+            self.rate(a).max(self.rate(b)),
+        );
+        match self {
+            Part::Constant(r) => (*r, *r),
+            Part::Diurnal {
+                min,
+                max,
+                peak,
+                period,
+            } => {
+                let contains = |phase: f64| {
+                    let k = ((a - phase) / period).ceil();
+                    phase + k * period <= b
+                };
+                let hi = if contains(*peak) { *max } else { ends.1 };
+                let lo = if contains(peak + period / 2.0) {
+                    *min
+                } else {
+                    ends.0
+                };
+                (lo, hi)
+            }
+            Part::Linear { points, .. } => points
+                .iter()
+                .filter(|(t, _)| *t > a && *t < b)
+                .fold(ends, |(lo, hi), (_, r)| (lo.min(*r), hi.max(*r))),
+            Part::Trace(tr) => tr.bounds(a, b),
+        }
+    }
+}
+
+/// Rate at `t` of a piecewise-linear function: `points[0].1` before the first
+/// point, linear between points, `after` from the last point on.
+fn linear_rate(points: &[(f64, f64)], after: f64, t: f64) -> f64 {
+    match points.iter().position(|(pt, _)| t < *pt) {
+        Some(0) => points[0].1,
+        Some(i) => {
+            let ((t0, r0), (t1, r1)) = (points[i - 1], points[i]);
+            r0 + (r1 - r0) * (t - t0) / (t1 - t0)
+        }
+        None => after,
+    }
+}
+
+/// ∫₀ᵗ of the piecewise-linear function of [`linear_rate`].
+fn linear_integral(points: &[(f64, f64)], after: f64, t: f64) -> f64 {
+    if t <= 0.0 {
+        return 0.0;
+    }
+    // Integral of the line through (ta, ra), (tb, rb) over its part inside [0, t].
+    let segment = |ta: f64, ra: f64, tb: f64, rb: f64| -> f64 {
+        let (x0, x1) = (ta.max(0.0), tb.min(t));
+        if x1 <= x0 {
+            return 0.0;
+        }
+        let f = |x: f64| {
+            if tb.is_finite() && ta.is_finite() {
+                ra + (rb - ra) * (x - ta) / (tb - ta)
+            } else {
+                ra
+            }
+        };
+        (x1 - x0) * (f(x0) + f(x1)) / 2.0
+    };
+    let (first, last) = (points[0], points[points.len() - 1]);
+    let mut total = segment(f64::NEG_INFINITY, first.1, first.0, first.1);
+    for w in points.windows(2) {
+        if w[1].0 > w[0].0 {
+            total += segment(w[0].0, w[0].1, w[1].0, w[1].1);
+        }
+    }
+    total + segment(last.0, after, f64::INFINITY, after)
+}
+
+/// r(t) = the sum of a service's rate components, changed by its incidents.
+#[derive(Debug, Clone)]
+pub struct RateFn {
+    /// The components, then the additive incidents.
+    parts: Vec<Part>,
+    /// How many of `parts` are the scenario's own components.
+    base: usize,
+    /// Multiplicative incidents (over the components only).
+    windows: Vec<Window>,
+}
+
+impl RateFn {
+    /// Builds the rate function of the given components.
+    pub fn new(components: &[RateComponent]) -> Self {
+        let parts = components
+            .iter()
+            .map(|c| match c {
+                RateComponent::Constant { rps } => Part::Constant(*rps),
+                RateComponent::Diurnal {
+                    min_rps,
+                    max_rps,
+                    peak_s,
+                    period_s,
+                } => Part::Diurnal {
+                    min: *min_rps,
+                    max: *max_rps,
+                    peak: *peak_s,
+                    period: *period_s,
+                },
+                RateComponent::Ramp {
+                    from_rps,
+                    to_rps,
+                    start_s,
+                    end_s,
+                } => Part::Linear {
+                    points: vec![(*start_s, *from_rps), (*end_s, *to_rps)],
+                    after: *to_rps,
+                },
+                RateComponent::Spike {
+                    at_s,
+                    peak_rps,
+                    rise_s,
+                    hold_s,
+                    fall_s,
+                } => {
+                    let top = at_s + rise_s;
+                    let down = top + hold_s;
+                    Part::Linear {
+                        points: vec![
+                            (*at_s, 0.0),
+                            (top, *peak_rps),
+                            (down, *peak_rps),
+                            (down + fall_s, 0.0),
+                        ],
+                        after: 0.0,
+                    }
+                }
+                RateComponent::Trace(t) => Part::Trace(TraceFn::new(t)),
+            })
+            .collect::<Vec<Part>>();
+        RateFn {
+            base: parts.len(),
+            parts,
+            windows: Vec::new(),
+        }
+    }
+
+    /// This rate changed by `incident` from `start_s` on (incidents do not
+    /// compound: a multiplicative one scales the components only).
+    pub fn with_incident(mut self, start_s: f64, incident: &TrafficIncident) -> Self {
+        match incident.change {
+            IncidentChange::AddRps(rps) => self.parts.push(Part::Linear {
+                points: trapezoid(start_s, incident, rps),
+                after: 0.0,
+            }),
+            IncidentChange::Multiply(m) => {
+                let w = Window::new(start_s, incident, m, &self.parts[..self.base]);
+                self.windows.push(w);
+            }
+        }
+        self
+    }
+
+    /// r(t), requests per second.
+    #[inline]
+    pub fn rate(&self, t: f64) -> f64 {
+        let base: f64 = self.parts[..self.base].iter().map(|p| p.rate(t)).sum();
+        let extra: f64 = self.parts[self.base..].iter().map(|p| p.rate(t)).sum();
+        let scaled: f64 = self.windows.iter().map(|w| w.rate(t, base)).sum();
+        (base + extra + scaled).max(0.0)
+    }
+
+    /// Λ(t) = ∫₀ᵗ r, the expected number of arrivals by `t`.
+    pub fn integral(&self, t: f64) -> f64 {
+        let parts: f64 = self.parts.iter().map(|p| p.integral(t)).sum();
+        let base = &self.parts[..self.base];
+        parts
+            + self
+                .windows
+                .iter()
+                .map(|w| w.integral(t, base))
+                .sum::<f64>()
+    }
+
+    /// (min, max) of r on [a, b].
+    pub fn bounds(&self, a: f64, b: f64) -> (f64, f64) {
+        let sum = |parts: &[Part]| {
+            parts.iter().fold((0.0, 0.0), |(lo, hi), p| {
+                let (l, h) = p.bounds(a, b);
+                (lo + l, hi + h)
+            })
+        };
+        let base = sum(&self.parts[..self.base]);
+        let extra = sum(&self.parts[self.base..]);
+        self.windows
+            .iter()
+            .fold((base.0 + extra.0, base.1 + extra.1), |(lo, hi), w| {
+                let (l, h) = w.bounds(a, b, base);
+                (lo + l, hi + h)
+            })
+    }
+
+    /// True when r is the same at every time.
+    pub fn is_constant(&self) -> bool {
+        self.windows.is_empty() && self.parts.iter().all(|p| matches!(p, Part::Constant(_)))
+    }
+
+    /// A span short enough that bounds over it are tight (the thinning envelope's cell).
+    pub fn cell_width_s(&self) -> f64 {
+        self.parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Trace(t) => Some(t.step_s),
+                _ => None,
+            })
+            .fold(60.0, f64::min)
+    }
+}

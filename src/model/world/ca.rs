@@ -1,0 +1,352 @@
+//! The cluster-autoscaler in the simulation: every scan interval it sees a
+//! snapshot of the node groups, the registered nodes with their pods and the
+//! pending pods ([`crate::model::ca::Snapshot`]), and its decisions are carried
+//! out: new nodes launched (they boot, then the scheduler uses them), timed
+//! out launches cancelled, unneeded nodes drained and terminated.
+//!
+//! Nodes are named `node-<id>` for the autoscaler. A launching node counts
+//! as "upcoming" until it is Ready (registration and readiness are one step
+//! here: the boot time covers both).
+
+use crate::engine::Scheduler;
+use crate::engine::rng::SimRng;
+use crate::metrics::ScalingEvent;
+use crate::model::ca::{
+    self, CaConfig, CaState, GroupView, NodePod, NodeView, PendingPod, PodKind, Snapshot,
+};
+use crate::model::cluster::allocatable;
+use crate::model::cluster::state::NodeStage;
+use crate::model::world::{Event, World};
+use crate::spec::resources::{NodeTemplate, Resources};
+use crate::spec::{ClusterSpec, NodeAutoscalerSpec, catalog};
+use crate::units::Nanos;
+
+/// The cluster-autoscaler's settings, memory and random stream.
+#[derive(Debug, Clone)]
+pub struct CaRuntime {
+    /// Flags.
+    pub cfg: CaConfig,
+    state: CaState,
+    rng: SimRng,
+    /// Per node group: the node a scale-up adds, and its capacity.
+    templates: Vec<(NodeTemplate, Resources)>,
+    /// By node id: the node's view from the last loop, kept so that its
+    /// name, labels and taints (fixed for the node's life) are not built
+    /// again every scan interval; its pods and state are refreshed.
+    views: Vec<Option<NodeView>>,
+}
+
+impl CaRuntime {
+    /// The cluster-autoscaler of `spec`, if it has one.
+    pub fn new(spec: &ClusterSpec, rng: SimRng) -> Option<CaRuntime> {
+        let NodeAutoscalerSpec::ClusterAutoscaler {
+            expanders,
+            balance_similar,
+            priorities,
+            scan_interval_ns,
+            unneeded_ns,
+            utilization_threshold,
+            delay_after_add_ns,
+        } = &spec.autoscaler
+        else {
+            return None;
+        };
+        let mut cfg = CaConfig {
+            expanders: ca::parse_expanders(&expanders.join(",")).expect("expanders were validated"),
+            balance_similar_node_groups: *balance_similar,
+            priorities: priorities.clone(),
+            ..CaConfig::default()
+        };
+        if let Some(v) = scan_interval_ns {
+            cfg.scan_interval_ns = *v;
+        }
+        if let Some(v) = unneeded_ns {
+            cfg.scale_down_unneeded_time_ns = *v;
+        }
+        if let Some(v) = utilization_threshold {
+            cfg.scale_down_utilization_threshold = *v;
+        }
+        if let Some(v) = delay_after_add_ns {
+            cfg.scale_down_delay_after_add_ns = *v;
+        }
+        let templates = spec
+            .groups
+            .iter()
+            .map(|g| {
+                let labels = g.node_labels(&g.zones[0]);
+                let capacity = match catalog::lookup(&g.instance.name) {
+                    Some(it) => allocatable::capacity(it),
+                    None => Resources {
+                        cpu_milli: i64::from(g.instance.vcpus) * 1000,
+                        memory_bytes: g.instance.memory_bytes as i64,
+                        pods: i64::from(g.instance.max_pods),
+                    },
+                };
+                let template = NodeTemplate {
+                    group: g.name.clone(),
+                    instance_type: g.instance.name.clone(),
+                    allocatable: g.allocatable,
+                    labels,
+                    taints: g.taints.clone(),
+                    capacity: g.capacity,
+                    price_usd_per_hour: g.price_usd_per_hour,
+                };
+                (template, capacity)
+            })
+            .collect();
+        Some(CaRuntime {
+            cfg,
+            state: CaState::default(),
+            rng,
+            templates,
+            views: Vec::new(),
+        })
+    }
+}
+
+impl CaRuntime {
+    /// Keeps the node views of a loop's snapshot for the next loop.
+    fn keep_views(&mut self, snap: Snapshot, ids: Vec<usize>) {
+        for (id, v) in ids.into_iter().zip(snap.nodes) {
+            self.views[id] = Some(v);
+        }
+    }
+}
+
+impl World {
+    /// What the cluster-autoscaler sees at `now`, and the id of each node
+    /// in it (its views are taken from `ca.views`; give them back with
+    /// [`CaRuntime::keep_views`]).
+    fn ca_snapshot(&self, ca: &mut CaRuntime) -> (Snapshot, Vec<usize>) {
+        let c = self
+            .cluster
+            .as_ref()
+            .expect("the autoscaler implies a cluster");
+        let groups = c
+            .spec
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(g, spec)| GroupView {
+                template: ca.templates[g].0.clone(),
+                capacity: ca.templates[g].1,
+                min_size: spec.min,
+                max_size: spec.max,
+                target_size: c.groups[g].target,
+                upcoming: c.group_counts(g).1,
+            })
+            .collect();
+        let (mut nodes, mut ids) = (Vec::new(), Vec::new());
+        ca.views.resize(c.nodes.len(), None);
+        for (id, n) in c.nodes.iter().enumerate() {
+            if matches!(n.stage, NodeStage::Launching | NodeStage::Gone) {
+                ca.views[id] = None;
+                continue;
+            }
+            let view = &c.views[id];
+            let mut v = ca.views[id].take().unwrap_or_else(|| NodeView {
+                name: format!("node-{id}"),
+                group: Some(c.spec.groups[n.group as usize].name.clone()),
+                labels: view.labels.clone(),
+                taints: view.taints.clone(),
+                allocatable: view.allocatable,
+                pods: Vec::new(),
+                ready: false,
+                being_deleted: false,
+                scale_down_disabled: false,
+            });
+            v.allocatable = view.allocatable;
+            v.pods.clear();
+            v.pods.extend(n.pods.iter().map(|&p| NodePod {
+                needs: self.needs_of(p).clone(),
+                kind: PodKind::Movable,
+                blocks_removal: false,
+            }));
+            v.ready = n.stage == NodeStage::Ready;
+            v.being_deleted = n.stage == NodeStage::Draining;
+            ids.push(id);
+            nodes.push(v);
+        }
+        let pending = c
+            .pending
+            .iter()
+            .map(|&p| PendingPod {
+                needs: self.needs_of(p).clone(),
+                created_ns: self.lives[p as usize].created.max(0) as Nanos,
+            })
+            .collect();
+        let snap = Snapshot {
+            groups,
+            nodes,
+            pending,
+        };
+        (snap, ids)
+    }
+
+    /// Whether a loop could do anything: pending pods, nodes on their way
+    /// (timeouts) or being deleted, or a Ready node at or below the
+    /// scale-down threshold. Otherwise CA would find nothing to add and every
+    /// node needed (so its unneeded timers all reset), and the loop is skipped
+    /// without building its snapshot — the same outcome at a fraction of the cost.
+    fn ca_has_work(&self, ca: &CaRuntime) -> bool {
+        let c = self
+            .cluster
+            .as_ref()
+            .expect("the autoscaler implies a cluster");
+        if !c.pending.is_empty() || ca.state.requests.values().next().is_some() {
+            return true;
+        }
+        c.nodes.iter().zip(&c.views).any(|(n, v)| match n.stage {
+            NodeStage::Launching | NodeStage::Draining => true,
+            NodeStage::Gone => false,
+            NodeStage::Ready => {
+                let share = |used: i64, total: i64| {
+                    if total > 0 {
+                        used as f64 / total as f64
+                    } else {
+                        0.0
+                    }
+                };
+                share(v.requested.cpu_milli, v.allocatable.cpu_milli)
+                    .max(share(v.requested.memory_bytes, v.allocatable.memory_bytes))
+                    <= ca.cfg.scale_down_utilization_threshold
+            }
+        })
+    }
+
+    /// One cluster-autoscaler loop at `now`.
+    pub(super) fn ca_loop(&mut self, now: Nanos, sched: &mut Scheduler<Event>) {
+        let Some(mut ca) = self.ca.take() else { return };
+        if !self.ca_has_work(&ca) {
+            ca.state.unneeded_since.clear();
+            self.ca = Some(ca);
+            return;
+        }
+        let (snap, ids) = self.ca_snapshot(&mut ca);
+        let outcome = ca::run_loop(&snap, &ca.cfg, &mut ca.state, now, &mut ca.rng);
+        ca.keep_views(snap, ids);
+        self.ca = Some(ca);
+        for f in outcome.failures {
+            let g = self.group_index(&f.group);
+            for _ in 0..f.nodes {
+                let c = self.cluster.as_mut().expect("checked");
+                let newest = c.groups[g]
+                    .live
+                    .iter()
+                    .rev()
+                    .copied()
+                    .find(|&n| c.nodes[n as usize].stage == NodeStage::Launching);
+                if let Some(node) = newest {
+                    self.cancel_launch(node, now);
+                }
+            }
+            self.node_event(
+                now,
+                g,
+                "cluster-autoscaler",
+                format!("FailedScaleUp: {}", f.reason),
+            );
+        }
+        if let Some(up) = outcome.scale_up {
+            for (group, delta) in &up.balanced {
+                let g = self.group_index(group);
+                let c = self.cluster.as_mut().expect("checked");
+                let from = c.groups[g].target;
+                c.groups[g].target = from + delta;
+                let mut failed = false;
+                for _ in 0..*delta {
+                    failed |= self.launch_node(g as u32, now, sched).is_none();
+                }
+                if failed {
+                    // The ASG cannot launch (a capacity shortage, or its zones are out):
+                    // CA sees a failed scale-up and backs the group off.
+                    let mut ca = self.ca.take().expect("in a CA loop");
+                    let until = ca.state.record_failed_scale_up(&ca.cfg, group, now);
+                    self.ca = Some(ca);
+                    let c = self.cluster.as_mut().expect("checked");
+                    let to = c.groups[g].live.len() as u32;
+                    c.groups[g].target = to;
+                    self.node_event_moved(
+                        now,
+                        g,
+                        from,
+                        to,
+                        format!(
+                            "FailedScaleUp: InsufficientInstanceCapacity; backed off until {} s",
+                            until / 1_000_000_000
+                        ),
+                    );
+                    continue;
+                }
+                self.node_event_moved(
+                    now,
+                    g,
+                    from,
+                    from + delta,
+                    format!("ScaleUp: {}", up.reason),
+                );
+            }
+        }
+        for down in outcome.scale_down {
+            let g = self.group_index(&down.group);
+            let Some(id) = down
+                .node
+                .strip_prefix("node-")
+                .and_then(|s| s.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let c = self.cluster.as_mut().expect("checked");
+            let from = c.groups[g].target;
+            c.groups[g].target = from.saturating_sub(1);
+            self.remove_node(id, now, sched);
+            self.node_event_moved(
+                now,
+                g,
+                from,
+                from.saturating_sub(1),
+                format!(
+                    "ScaleDown{}: {}",
+                    if down.empty { "Empty" } else { "" },
+                    down.reason
+                ),
+            );
+        }
+    }
+
+    fn group_index(&self, name: &str) -> usize {
+        let c = self.cluster.as_ref().expect("checked");
+        c.spec
+            .groups
+            .iter()
+            .position(|g| g.name == name)
+            .expect("the autoscaler names known groups")
+    }
+
+    fn node_event(&mut self, now: Nanos, g: usize, source: &'static str, reason: String) {
+        let c = self.cluster.as_ref().expect("checked");
+        let n = c.groups[g].target;
+        self.events.push(ScalingEvent {
+            at_ns: now,
+            target: c.spec.groups[g].name.clone(),
+            source,
+            from: n,
+            to: n,
+            reason,
+            metrics: String::new(),
+        });
+    }
+
+    fn node_event_moved(&mut self, now: Nanos, g: usize, from: u32, to: u32, reason: String) {
+        let c = self.cluster.as_ref().expect("checked");
+        self.events.push(ScalingEvent {
+            at_ns: now,
+            target: c.spec.groups[g].name.clone(),
+            source: "cluster-autoscaler",
+            from,
+            to,
+            reason,
+            metrics: String::new(),
+        });
+    }
+}

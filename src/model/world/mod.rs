@@ -1,0 +1,443 @@
+//! The simulated world of one run: services, their replicas, requests in flight.
+//!
+//! This file holds the state and the event dispatch; the request path is in
+//! [`crate::model::world::flow`], replicas coming and going in [`crate::model::world::replicas`], and the
+//! periodic control loops (metric snapshots, HPA syncs) in
+//! [`crate::model::world::control`]. Requests live in a slab that is reused, so memory
+//! follows the number in flight, not the number simulated.
+
+mod binding;
+mod ca;
+mod control;
+mod faults;
+mod flow;
+mod karpenter_disruption;
+mod karpenter_provision;
+mod replicas;
+mod rollout;
+mod spot;
+
+use crate::engine::rng::{SimRng, StreamKey};
+use crate::engine::{Model, Scheduler};
+use crate::metrics::cluster::{ClusterResult, ClusterRow, NodeRecord};
+use crate::metrics::{ReplicaStats, ScalingEvent, ServiceRecorder, ServiceResult};
+use crate::model::cluster::kube_scheduler::{AntiAffinity, PodToPlace};
+use crate::model::cluster::state::Cluster;
+use crate::model::service::balancer::Balancer;
+use crate::model::service::dist::Sampler;
+use crate::model::service::lifecycle::{Stage, Startup};
+use crate::model::service::pipeline::History;
+use crate::model::service::pod::{Pod, Usage};
+use crate::model::traffic::arrivals::ArrivalGen;
+use crate::model::world::ca::CaRuntime;
+use crate::model::world::control::{Control, Scaler};
+use crate::model::world::karpenter_provision::KarpenterRuntime;
+use crate::spec::{EventSpec, MemoryUsageSpec, Platform, Scenario};
+use crate::units::{NANOS_PER_SEC, Nanos, nanos_to_secs};
+
+/// Events of the world.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// A request of service `.0` arrives.
+    Arrival(u32),
+    /// Request `.0` ends its CPU phase on a dedicated CPU.
+    CpuDone(u32),
+    /// The first CPU phase on shared-CPU pod `pod` ends, if `generation` is still current.
+    PodCpu {
+        /// The pod.
+        pod: u32,
+        /// Generation the event was scheduled for.
+        generation: u32,
+    },
+    /// Request `.0` ends its I/O wait.
+    IoDone(u32),
+    /// An interval of the time series ends.
+    Tick,
+    /// Pod `.0` passes its first readiness probe.
+    PodReady(u32),
+    /// Pod `.0`'s termination grace period ends; what it still holds fails.
+    PodKill(u32),
+    /// The control loops' clock ticks (metric snapshots, autoscaler syncs).
+    Control,
+    /// Node `.0` finished booting.
+    NodeReady(u32),
+    /// Spot node `.0` gets its two-minute interruption notice.
+    SpotNotice(u32),
+    /// AWS terminates interrupted node `.0`.
+    NodeReclaimed(u32),
+    /// Scheduled event `.0` (a fault) happens.
+    Fault(u32),
+    /// Karpenter's batching window may have closed.
+    KarpenterBatch,
+    /// A Karpenter disruption command's validation delay ends.
+    KarpenterValidate,
+}
+
+/// Purposes of random streams within a service (stream id = service · 256 + purpose).
+pub(super) mod stream {
+    pub const ARRIVALS: u64 = 0;
+    pub const WORK: u64 = 1;
+    pub const BALANCER: u64 = 2;
+    pub const LIFECYCLE: u64 = 3;
+    /// Node boot times (stream of "service" index services + group); + 1: spot interruptions.
+    pub const NODES: u64 = 4;
+}
+
+/// Marks a free slab entry.
+pub(super) const FREE: Nanos = Nanos::MAX;
+
+/// Pods that exist at the start have been running this long (controller clock).
+pub(super) const INITIAL_AGE_NS: i64 = 3600 * NANOS_PER_SEC as i64;
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Request {
+    pub arrival_ns: Nanos,
+    pub cpu_ns: Nanos,
+    pub io_ns: Nanos,
+    pub pod: u32,
+    pub measured: bool,
+    /// Its pod was killed: already counted as failed; the slot is freed when its pending event fires.
+    pub dead: bool,
+}
+
+/// Life-cycle state of one pod (indexed like `World::pods`).
+#[derive(Debug, Clone)]
+pub(super) struct PodLife {
+    pub stage: Stage,
+    /// Controller-clock times (negative for pods that predate the run).
+    pub created: i64,
+    pub running: i64,
+    pub ready: i64,
+    /// Until when requests run slower (warm-up).
+    pub warm_until: Nanos,
+    pub history: History,
+    /// The node it is bound to (with a cluster).
+    pub node: Option<u32>,
+    /// Its pod template's revision (0 for the template the run starts with).
+    pub revision: u32,
+}
+
+/// How one service's pods are built.
+#[derive(Debug, Clone)]
+pub(super) struct PodTemplate {
+    pub concurrency: Option<u32>,
+    pub queue_limit: Option<u32>,
+    pub cpu_limit_cores: Option<f64>,
+    pub cpu_request_milli: Option<i64>,
+    pub memory_request_milli: Option<i64>,
+    pub memory: Option<MemoryUsageSpec>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct ServiceState {
+    pub name: String,
+    pub arrivals: ArrivalGen,
+    pub arrival_rng: SimRng,
+    pub cpu: Sampler,
+    pub io: Option<Sampler>,
+    pub work_rng: SimRng,
+    pub balancer: Balancer,
+    pub balancer_rng: SimRng,
+    /// Ready pods.
+    pub endpoints: Vec<u32>,
+    /// Pods that are not gone, in creation order.
+    pub pods: Vec<u32>,
+    /// Replicas wanted (the scale target's spec.replicas).
+    pub desired: u32,
+    /// Pods deleted but still draining.
+    pub terminating: u32,
+    pub in_flight: u64,
+    pub arrivals_total: u64,
+    pub usage: Usage,
+    pub cpu_base_cores: f64,
+    /// Ready-pod-seconds, for utilization over an interval.
+    pub ready_pod_s: Usage,
+    pub template: PodTemplate,
+    pub startup: Startup,
+    pub life_rng: SimRng,
+    pub history: History,
+    pub scaler: Scaler,
+    pub replicas: ReplicaStats,
+    /// What the scheduler needs to place its pods.
+    pub placement: PodToPlace,
+    /// The last reason its pods found no node.
+    pub unschedulable: Option<String>,
+    /// The Deployment's current pod template revision (new pods get it).
+    pub revision: u32,
+    /// A rolling deployment under way.
+    pub rollout: Option<Box<crate::model::world::rollout::Rollout>>,
+}
+
+/// The state of one run.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub(super) services: Vec<ServiceState>,
+    pub(super) pods: Vec<Pod>,
+    pub(super) lives: Vec<PodLife>,
+    pub(super) requests: Vec<Request>,
+    pub(super) free: Vec<u32>,
+    pub(super) recorders: Vec<ServiceRecorder>,
+    pub(super) warmup_ns: Nanos,
+    pub(super) duration_ns: Nanos,
+    pub(super) interval_ns: Nanos,
+    pub(super) control: Option<Control>,
+    pub(super) events: Vec<ScalingEvent>,
+    pub(super) cluster: Option<Cluster>,
+    pub(super) node_log: Vec<NodeRecord>,
+    pub(super) cluster_series: Vec<ClusterRow>,
+    pub(super) last_tick_ns: Nanos,
+    pub(super) ca: Option<CaRuntime>,
+    pub(super) karpenter: Option<KarpenterRuntime>,
+    pub(super) spot_interruptions: u64,
+    pub(super) pods_evicted: u64,
+    pub(super) faults: Vec<EventSpec>,
+    /// The metrics pipeline delivers nothing before this time (a metrics outage).
+    pub(super) metrics_out_until: Nanos,
+}
+
+impl World {
+    /// The world of replication `replication` of profile `profile`.
+    pub fn new(scenario: &Scenario, profile: u32, replication: u32) -> Self {
+        let end_s = nanos_to_secs(scenario.duration_ns);
+        let key = |service: usize, purpose: u64| {
+            StreamKey {
+                seed: scenario.seed,
+                profile,
+                replication,
+                stream: ((service as u64) << 8) | purpose,
+            }
+            .rng()
+        };
+        let mut services = Vec::with_capacity(scenario.services.len());
+        let mut recorders = Vec::with_capacity(scenario.services.len());
+        for (i, s) in scenario.services.iter().enumerate() {
+            let milli = |x: f64| (x * 1000.0).round() as i64;
+            services.push(ServiceState {
+                name: s.name.clone(),
+                arrivals: ArrivalGen::new(
+                    s.traffic.arrivals,
+                    crate::model::traffic::incident::service_rate(scenario, i),
+                    end_s,
+                ),
+                arrival_rng: key(i, stream::ARRIVALS),
+                cpu: Sampler::new(&s.request.cpu),
+                io: s.request.io.as_ref().map(Sampler::new),
+                work_rng: key(i, stream::WORK),
+                balancer: Balancer::new(s.balancing),
+                balancer_rng: key(i, stream::BALANCER),
+                endpoints: Vec::new(),
+                pods: Vec::new(),
+                desired: s.replicas,
+                terminating: 0,
+                in_flight: 0,
+                arrivals_total: 0,
+                usage: Usage::default(),
+                cpu_base_cores: match s.platform {
+                    Platform::Vm { vcpus, .. } => f64::from(vcpus),
+                    Platform::Kubernetes => s.pod.utilization_base_cores(),
+                },
+                ready_pod_s: Usage::default(),
+                template: PodTemplate {
+                    concurrency: s.pod.concurrency,
+                    queue_limit: s.pod.queue_limit,
+                    cpu_limit_cores: s.pod.cpu_limit_cores,
+                    cpu_request_milli: s.pod.cpu_request_cores.map(milli),
+                    memory_request_milli: s.pod.memory_request_bytes.map(|b| b as i64 * 1000),
+                    memory: s.memory_usage,
+                },
+                startup: Startup::new(&s.lifecycle),
+                life_rng: key(i, stream::LIFECYCLE),
+                history: History::default(),
+                scaler: Scaler::new(&s.autoscaler),
+                replicas: ReplicaStats::new(scenario.warmup_ns),
+                placement: PodToPlace {
+                    needs: s.pod_needs(),
+                    app: s.name.clone(),
+                    anti_affinity: s.placement.anti_affinity.unwrap_or(AntiAffinity::None),
+                    spread: s.placement.zone_spread,
+                },
+                unschedulable: None,
+                revision: 0,
+                rollout: None,
+            });
+            recorders.push(ServiceRecorder::new(
+                s.request.timeout_ns,
+                scenario.duration_ns,
+                s.slo.and_then(|o| o.latency).map(|l| l.target_ns),
+            ));
+        }
+        let mut world = World {
+            services,
+            pods: Vec::new(),
+            lives: Vec::new(),
+            requests: Vec::new(),
+            free: Vec::new(),
+            recorders,
+            warmup_ns: scenario.warmup_ns,
+            duration_ns: scenario.duration_ns,
+            interval_ns: scenario.interval_ns,
+            control: Control::new(scenario),
+            events: Vec::new(),
+            cluster: None,
+            node_log: Vec::new(),
+            cluster_series: Vec::new(),
+            last_tick_ns: 0,
+            ca: None,
+            karpenter: None,
+            spot_interruptions: 0,
+            pods_evicted: 0,
+            faults: scenario.events.clone(),
+            metrics_out_until: 0,
+        };
+        if let Some(c) = &scenario.cluster {
+            let groups = scenario.services.len();
+            let cluster = Cluster::new(c, |g, k| key(groups + g, stream::NODES + k));
+            world.node_log = cluster
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(id, _)| cluster.record(id as u32, 0))
+                .collect();
+            world.cluster = Some(cluster);
+            world.ca = CaRuntime::new(c, key(groups + c.groups.len(), stream::NODES));
+            world.karpenter = KarpenterRuntime::new(c);
+        }
+        let replicas: Vec<u32> = scenario.services.iter().map(|s| s.replicas).collect();
+        world.karpenter_initial_nodes(&replicas);
+        for (i, s) in scenario.services.iter().enumerate() {
+            for _ in 0..s.replicas {
+                world.add_initial_pod(i as u32);
+            }
+        }
+        world
+    }
+
+    /// Expected number of arrivals over the whole run, all services.
+    pub fn expected_requests(&self) -> f64 {
+        let end_s = nanos_to_secs(self.duration_ns);
+        self.services
+            .iter()
+            .map(|s| s.arrivals.rate().integral(end_s))
+            .sum()
+    }
+
+    /// Events of the control loops over the whole run (for the event budget).
+    pub fn expected_control_events(&self) -> u64 {
+        self.control
+            .as_ref()
+            .map_or(0, |c| self.duration_ns / c.tick_ns + 1)
+    }
+
+    /// Schedules the first arrival of every service, the first tick and the control loops.
+    pub fn start(&mut self, sched: &mut Scheduler<Event>) {
+        for (i, s) in self.services.iter_mut().enumerate() {
+            if let Some(t) = s.arrivals.next(&mut s.arrival_rng) {
+                sched.at(t, Event::Arrival(i as u32));
+            }
+        }
+        if self.interval_ns < self.duration_ns {
+            sched.at(self.interval_ns, Event::Tick);
+        }
+        if self.control.is_some() {
+            sched.at(0, Event::Control);
+        }
+        for (i, e) in self.faults.iter().enumerate() {
+            sched.at(e.at_ns, Event::Fault(i as u32));
+        }
+        let initial = self.cluster.as_ref().map_or(0, |c| c.nodes.len() as u32);
+        for id in 0..initial {
+            self.arm_interruption(id, 0, sched);
+        }
+    }
+
+    /// Ends the run at `now`: closes the last interval, classifies requests still open.
+    pub fn finish(
+        mut self,
+        now: Nanos,
+    ) -> (Vec<ServiceResult>, Vec<ScalingEvent>, Option<ClusterResult>) {
+        self.close_intervals(now);
+        for r in self
+            .requests
+            .iter()
+            .filter(|r| r.arrival_ns != FREE && r.measured && !r.dead)
+        {
+            let s = self.pods[r.pod as usize].service as usize;
+            self.recorders[s].unfinished(now, r.arrival_ns);
+        }
+        let results = self
+            .recorders
+            .into_iter()
+            .zip(self.services)
+            .map(|(rec, mut s)| {
+                s.replicas.close(now);
+                rec.into_result(s.name, s.replicas)
+            })
+            .collect();
+        let cluster = self.cluster.as_ref().map(|c| ClusterResult {
+            groups: c.spec.groups.iter().map(|g| g.name.clone()).collect(),
+            group_max: c.spec.groups.iter().map(|g| g.max).collect(),
+            series: self.cluster_series,
+            nodes: self.node_log,
+            control_plane_usd_per_hour: c.spec.control_plane_usd_per_hour,
+            spot_interruptions: self.spot_interruptions,
+            pods_evicted: self.pods_evicted,
+        });
+        (results, self.events, cluster)
+    }
+
+    pub(super) fn close_intervals(&mut self, now: Nanos) {
+        if let Some(c) = &self.cluster {
+            let (requested, allocatable) = c.usage();
+            self.cluster_series.push(ClusterRow {
+                start_ns: self.last_tick_ns,
+                end_ns: now,
+                nodes: (0..c.groups.len()).map(|g| c.group_counts(g)).collect(),
+                pending_pods: c.pending.len() as u32,
+                requested,
+                allocatable,
+            });
+        }
+        self.last_tick_ns = now;
+        for (s, rec) in self.services.iter_mut().zip(self.recorders.iter_mut()) {
+            let pending = s.pods.len() - s.endpoints.len() - s.terminating as usize;
+            rec.close_interval(
+                now,
+                s.in_flight,
+                [s.desired, s.endpoints.len() as u32, pending as u32],
+                s.usage.total(now),
+                s.ready_pod_s.total(now),
+                s.ready_pod_s.total(now) * s.cpu_base_cores,
+            );
+        }
+    }
+}
+
+impl Model for World {
+    type Event = Event;
+
+    #[inline]
+    fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
+        match event {
+            Event::Arrival(s) => self.arrival(s, sched),
+            Event::CpuDone(req) => self.cpu_done(req, sched),
+            Event::PodCpu { pod, generation } => self.pod_cpu(pod, generation, sched),
+            Event::IoDone(req) => self.io_done(req, sched),
+            Event::Tick => {
+                let now = sched.now();
+                self.close_intervals(now);
+                if now + self.interval_ns < self.duration_ns {
+                    sched.at(now + self.interval_ns, Event::Tick);
+                }
+            }
+            Event::PodReady(pod) => self.pod_ready(pod, sched.now(), sched),
+            Event::PodKill(pod) => self.kill_pod(pod, sched.now(), sched),
+            Event::NodeReady(node) => self.node_ready(node, sched.now(), sched),
+            Event::SpotNotice(node) => self.spot_notice(node, sched.now(), sched),
+            Event::NodeReclaimed(node) => self.node_reclaimed(node, sched.now(), sched),
+            Event::Fault(i) => self.fault(i as usize, sched.now(), sched),
+            Event::Control => self.control_tick(sched),
+            Event::KarpenterBatch => self.karpenter_batch(sched.now(), sched),
+            Event::KarpenterValidate => self.karpenter_validate(sched.now(), sched),
+        }
+    }
+}

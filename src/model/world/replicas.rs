@@ -1,0 +1,264 @@
+//! Replicas coming and going: creation, Ready, deletion, drain, kill.
+//!
+//! Scaling up creates pods that go through the start-up of
+//! [`crate::model::service::lifecycle`] and join the endpoints at their first successful
+//! readiness probe. Scaling down deletes pods in the ReplicaSet
+//! controller's order (not-ready before ready, then the most recently
+//! Ready or created first: `controller.ActivePodsWithRanks`); a deleted pod
+//! leaves the endpoints at once, finishes what it holds, and exits when it
+//! is empty or when its termination grace period ends — then whatever it
+//! still holds fails (counted as `failed`, or `timed_out` if the client had
+//! already given up).
+
+use crate::engine::Scheduler;
+use crate::model::service::lifecycle::Stage;
+use crate::model::service::pipeline::History;
+use crate::model::service::pod::Pod;
+use crate::model::world::{Event, FREE, INITIAL_AGE_NS, PodLife, World};
+use crate::units::Nanos;
+
+impl World {
+    fn push_pod(&mut self, s: u32, life: PodLife) -> u32 {
+        let t = &self.services[s as usize].template;
+        let id = self.pods.len() as u32;
+        self.pods
+            .push(Pod::new(s, t.concurrency, t.queue_limit, t.cpu_limit_cores));
+        self.lives.push(life);
+        self.services[s as usize].pods.push(id);
+        id
+    }
+
+    /// A pod of service `s` that has been Ready since long before the run
+    /// (with a cluster: if the scheduler finds it a node; else it starts Pending).
+    pub(super) fn add_initial_pod(&mut self, s: u32) {
+        let id = self.push_pod(
+            s,
+            PodLife {
+                stage: Stage::Ready,
+                created: -INITIAL_AGE_NS,
+                running: -INITIAL_AGE_NS,
+                ready: -INITIAL_AGE_NS,
+                warm_until: 0,
+                history: History::default(),
+                node: None,
+                revision: 0,
+            },
+        );
+        if self.cluster.is_some() && !self.bind_initial(id) {
+            let life = &mut self.lives[id as usize];
+            (life.stage, life.created, life.running, life.ready) =
+                (Stage::Unscheduled, 0, i64::MAX, i64::MAX);
+            self.cluster.as_mut().expect("checked").pending.push(id);
+            let svc = &mut self.services[s as usize];
+            svc.replicas.set(0, svc.pods.len() as u32);
+            return;
+        }
+        let svc = &mut self.services[s as usize];
+        svc.endpoints.push(id);
+        svc.ready_pod_s.change(0, 1.0);
+        svc.replicas.set(0, svc.pods.len() as u32);
+    }
+
+    /// Creates a pod of service `s` from template `revision` at `now`; it
+    /// turns Ready at its first successful probe.
+    pub(super) fn create_pod(
+        &mut self,
+        s: u32,
+        revision: u32,
+        now: Nanos,
+        sched: &mut Scheduler<Event>,
+    ) {
+        if self.cluster.is_some() {
+            let id = self.push_pod(
+                s,
+                PodLife {
+                    stage: Stage::Unscheduled,
+                    created: now as i64,
+                    running: i64::MAX,
+                    ready: i64::MAX,
+                    warm_until: 0,
+                    history: History::default(),
+                    node: None,
+                    revision,
+                },
+            );
+            self.cluster.as_mut().expect("checked").pending.push(id);
+            return;
+        }
+        let svc = &mut self.services[s as usize];
+        let times = svc.startup.times(now, &mut svc.life_rng);
+        let id = self.push_pod(
+            s,
+            PodLife {
+                stage: Stage::Starting,
+                created: now as i64,
+                running: times.running_ns as i64,
+                ready: times.ready_ns as i64,
+                warm_until: 0,
+                history: History::default(),
+                node: None,
+                revision,
+            },
+        );
+        sched.at(times.ready_ns, Event::PodReady(id));
+    }
+
+    /// Pod `id` passed its readiness probe: it joins the endpoints (and a
+    /// rollout of its service may take its next step).
+    pub(super) fn pod_ready(&mut self, id: u32, now: Nanos, sched: &mut Scheduler<Event>) {
+        let life = &mut self.lives[id as usize];
+        if life.stage != Stage::Starting {
+            return; // deleted while starting
+        }
+        life.stage = Stage::Ready;
+        life.ready = now as i64;
+        let s = self.pods[id as usize].service as usize;
+        let svc = &mut self.services[s];
+        if let Some(w) = svc.startup.warmup_ns() {
+            self.lives[id as usize].warm_until = now.saturating_add(w);
+        }
+        svc.endpoints.push(id);
+        svc.ready_pod_s.change(now, 1.0);
+        if svc.rollout.is_some() {
+            self.rollout_sync(s as u32, now, sched);
+        }
+    }
+
+    /// Sets the replicas of service `s` to `desired`, creating or deleting
+    /// pods (during a rollout, its ReplicaSets scale in proportion).
+    pub(super) fn scale_to(
+        &mut self,
+        s: u32,
+        desired: u32,
+        now: Nanos,
+        sched: &mut Scheduler<Event>,
+    ) {
+        if self.services[s as usize].rollout.is_some() {
+            self.rollout_scale(s, desired, now, sched);
+            return;
+        }
+        let svc = &mut self.services[s as usize];
+        svc.desired = desired;
+        let revision = svc.revision;
+        let active = svc.pods.len() as u32 - svc.terminating;
+        if desired > active {
+            for _ in active..desired {
+                self.create_pod(s, revision, now, sched);
+            }
+        } else if desired < active {
+            let victims = self.deletion_order(s, (active - desired) as usize, |_| true);
+            for id in victims {
+                self.delete_pod(id, now, sched);
+            }
+        }
+        let svc = &mut self.services[s as usize];
+        svc.replicas
+            .set(now, svc.pods.len() as u32 - svc.terminating);
+        self.schedule_pending(now, sched);
+    }
+
+    /// The `n` pods of service `s` (those `of_set` takes: one ReplicaSet's)
+    /// the ReplicaSet controller deletes first.
+    pub(super) fn deletion_order(
+        &self,
+        s: u32,
+        n: usize,
+        of_set: impl Fn(&PodLife) -> bool,
+    ) -> Vec<u32> {
+        let mut candidates: Vec<u32> = self.services[s as usize]
+            .pods
+            .iter()
+            .copied()
+            .filter(|&p| {
+                let l = &self.lives[p as usize];
+                l.stage != Stage::Terminating && of_set(l)
+            })
+            .collect();
+        // Not ready first; then the most recently Ready (or created); ties: the newest pod.
+        candidates.sort_by_key(|&p| {
+            let l = &self.lives[p as usize];
+            let ready = l.stage == Stage::Ready;
+            let since = if ready { l.ready } else { l.created };
+            (ready, std::cmp::Reverse(since), std::cmp::Reverse(p))
+        });
+        candidates.truncate(n);
+        candidates
+    }
+
+    /// Deletes pod `id` at `now`: out of the endpoints; it drains, then exits.
+    pub(super) fn delete_pod(&mut self, id: u32, now: Nanos, sched: &mut Scheduler<Event>) {
+        let s = self.pods[id as usize].service as usize;
+        let svc = &mut self.services[s];
+        if self.lives[id as usize].stage == Stage::Ready {
+            svc.endpoints.retain(|&p| p != id);
+            svc.ready_pod_s.change(now, -1.0);
+        }
+        self.lives[id as usize].stage = Stage::Terminating;
+        self.pods[id as usize].terminating = true;
+        svc.terminating += 1;
+        if self.pods[id as usize].in_flight() == 0 {
+            self.pod_gone(id, now, sched);
+        } else {
+            sched.at(
+                now.saturating_add(svc.startup.termination_grace_ns),
+                Event::PodKill(id),
+            );
+        }
+    }
+
+    /// The grace period of pod `id` ended: whatever it still holds fails.
+    pub(super) fn kill_pod(&mut self, id: u32, now: Nanos, sched: &mut Scheduler<Event>) {
+        if self.lives[id as usize].stage != Stage::Terminating {
+            return; // it exited on its own
+        }
+        let s = self.pods[id as usize].service as usize;
+        // Queued requests and those sharing a CPU have no pending event of their own.
+        let (orphans, cores) = self.pods[id as usize].kill(now);
+        self.pods[id as usize].usage.change(now, -cores);
+        self.services[s].usage.change(now, -cores);
+        for req in orphans {
+            self.fail(req, now);
+            self.release(req);
+        }
+        // The rest (dedicated CPU or I/O phase) have an event pending: mark them.
+        for i in 0..self.requests.len() {
+            let r = &self.requests[i];
+            if r.arrival_ns != FREE && r.pod == id && !r.dead {
+                self.fail(i as u32, now);
+                self.requests[i].dead = true;
+            }
+        }
+        self.pod_gone(id, now, sched);
+    }
+
+    /// Counts request `req` as failed at `now` (or timed out if its client had already left).
+    fn fail(&mut self, req: u32, now: Nanos) {
+        let r = self.requests[req as usize];
+        let s = self.pods[r.pod as usize].service as usize;
+        self.recorders[s].failed(now, r.arrival_ns, r.measured);
+        self.services[s].in_flight -= 1;
+    }
+
+    /// Pod `id` no longer exists.
+    pub(super) fn pod_gone(&mut self, id: u32, now: Nanos, sched: &mut Scheduler<Event>) {
+        let life = &mut self.lives[id as usize];
+        if life.stage == Stage::Gone {
+            return;
+        }
+        let was = life.stage;
+        life.stage = Stage::Gone;
+        life.history = History::default();
+        self.pods[id as usize].terminating = false;
+        let s = self.pods[id as usize].service as usize;
+        let svc = &mut self.services[s];
+        svc.pods.retain(|&p| p != id);
+        if was == Stage::Terminating {
+            svc.terminating -= 1;
+        }
+        svc.replicas
+            .set(now, svc.pods.len() as u32 - svc.terminating);
+        if self.cluster.is_some() {
+            self.unbind(id, now, sched);
+        }
+    }
+}
