@@ -31,4 +31,7 @@ mod service_headroom;
 mod slo_attainment;
 mod trace_replay;
 mod traffic_incident;
+mod validation_fixes;
+mod input_limits;
+mod parser_fuzz_families;
 mod golden;
