@@ -114,7 +114,9 @@ pub fn utf8(path: &Path, bytes: Vec<u8>, what: &str) -> Result<String, InputErro
             "",
             format!("expected UTF-8 text in {what}, found the byte 0x{bad:02X}"),
         )
-        .with_hint("save the file as UTF-8 (a binary file, or one in Latin-1 or UTF-16, cannot be read)")
+        .with_hint(
+            "save the file as UTF-8 (a binary file, or one in Latin-1 or UTF-16, cannot be read)",
+        )
         .with_source(good)
     })
 }

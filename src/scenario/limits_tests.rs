@@ -64,10 +64,20 @@ fn long_lines_are_clipped_around_the_column() {
 #[test]
 fn the_duration_limit_is_one_text() {
     use crate::units::{MAX_DURATION_TEXT, parse_duration, parse_offset};
-    assert_eq!(parse_duration("213503d").unwrap(), 213_503 * 86_400 * 1_000_000_000);
+    assert_eq!(
+        parse_duration("213503d").unwrap(),
+        213_503 * 86_400 * 1_000_000_000
+    );
     for too_long in ["213504d", "99999999999999999999d", "1e30s"] {
         let e = parse_duration(too_long).unwrap_err();
-        assert!(e.contains(MAX_DURATION_TEXT) || e.contains("unknown unit"), "{e}");
+        assert!(
+            e.contains(MAX_DURATION_TEXT) || e.contains("unknown unit"),
+            "{e}"
+        );
     }
-    assert!(parse_offset("213504d").unwrap_err().contains(MAX_DURATION_TEXT));
+    assert!(
+        parse_offset("213504d")
+            .unwrap_err()
+            .contains(MAX_DURATION_TEXT)
+    );
 }

@@ -327,8 +327,20 @@ mod tests {
         );
         assert_eq!(parse_adjust("=4"), a(AdjustmentType::ExactCapacity, 4));
         for bad in [
-            "", "+", "1.5", "ten", "=+", "+1 instance", "%", "++1", "+-1", "--1", "-+1", "=+-4",
-            "+-10%", "+ 1",
+            "",
+            "+",
+            "1.5",
+            "ten",
+            "=+",
+            "+1 instance",
+            "%",
+            "++1",
+            "+-1",
+            "--1",
+            "-+1",
+            "=+-4",
+            "+-10%",
+            "+ 1",
         ] {
             assert!(parse_adjust(bad).unwrap_err().contains("hint:"), "{bad}");
         }

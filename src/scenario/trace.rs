@@ -176,7 +176,11 @@ fn read_rows(path: &Path, req: &TraceRequest) -> Result<Vec<(i64, f64, u64)>, Tr
     }
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(BoundedLines::new(file, MAX_TRACE_BYTES, MAX_TRACE_LINE_BYTES));
+        .from_reader(BoundedLines::new(
+            file,
+            MAX_TRACE_BYTES,
+            MAX_TRACE_LINE_BYTES,
+        ));
     let headers = reader.headers().map_err(limit_or_io)?.clone();
     let t_col = column_index(&headers, req.time_column, 0, "time_column")?;
     let v_col = column_index(&headers, req.value_column, 1, "value_column")?;

@@ -45,10 +45,8 @@ fn a_scenario_file_over_the_limit_is_refused_unread() {
     // A sparse 1 GiB file: its size is known without reading it.
     let big = fs::File::create(case.path().join("big.yaml")).unwrap();
     big.set_len(1 << 30).unwrap();
-    case.validate("big.yaml").fails_with(&[
-        "big.yaml",
-        "at most 64 MiB, found 1073741824 bytes",
-    ]);
+    case.validate("big.yaml")
+        .fails_with(&["big.yaml", "at most 64 MiB, found 1073741824 bytes"]);
     case.capsim(&["validate", "."])
         .fails_with(&["cannot read the scenario file", "hint:"]);
 }
@@ -93,17 +91,40 @@ fn a_manifest_over_the_limit_is_refused_at_the_scenario_field() {
 #[test]
 fn a_long_line_is_clipped_around_the_column() {
     let pad = " ".repeat(200_000);
-    let text = replace_once(BASE, "duration: 1m\n", &format!("duration: 1m\nmetrics: {{{pad}intervl: 1m }}\n"));
+    let text = replace_once(
+        BASE,
+        "duration: 1m\n",
+        &format!("duration: 1m\nmetrics: {{{pad}intervl: 1m }}\n"),
+    );
     let out = validate(&text);
     out.fails_with(&["unknown field `intervl`"]);
     let lines: Vec<&str> = out.stderr.lines().collect();
-    assert!(lines[0].starts_with("error: s.yaml:3:200011: metrics.intervl: "), "{}", lines[0]);
-    assert!(out.stderr.len() < 2_000, "{} bytes of error", out.stderr.len());
+    assert!(
+        lines[0].starts_with("error: s.yaml:3:200011: metrics.intervl: "),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        out.stderr.len() < 2_000,
+        "{} bytes of error",
+        out.stderr.len()
+    );
     let shown = lines[1].strip_prefix(" 3 | ").expect("the line");
-    assert!(shown.starts_with('…') && shown.ends_with("intervl: 1m }"), "{shown}");
+    assert!(
+        shown.starts_with('…') && shown.ends_with("intervl: 1m }"),
+        "{shown}"
+    );
     assert!(shown.chars().count() <= 162, "{}", shown.chars().count());
-    let caret = lines[2].strip_prefix("   | ").expect("the caret").chars().count();
-    assert_eq!(shown.chars().nth(caret - 1), Some('i'), "caret at {caret} in {shown}");
+    let caret = lines[2]
+        .strip_prefix("   | ")
+        .expect("the caret")
+        .chars()
+        .count();
+    assert_eq!(
+        shown.chars().nth(caret - 1),
+        Some('i'),
+        "caret at {caret} in {shown}"
+    );
 }
 
 // ---------------------------------------------------------- s. error text
@@ -162,9 +183,17 @@ fn an_unknown_hpa_key_is_pointed_at_the_key() {
 #[test]
 fn reader_limits_are_stated_in_words() {
     let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
-    let out = validate(&replace_once(BASE, "name: t", &format!("name: t\ndescription: {deep}")));
+    let out = validate(&replace_once(
+        BASE,
+        "name: t",
+        &format!("name: t\ndescription: {deep}"),
+    ));
     out.fails_with(&["expected lists and mappings nested at most 64 deep"]);
-    assert!(!out.stderr.contains("budget breached") && !out.stderr.contains(" {"), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains("budget breached") && !out.stderr.contains(" {"),
+        "{}",
+        out.stderr
+    );
     // An alias bomb: nine levels of ten aliases each, 10⁹ strings if expanded.
     let mut bomb = String::from("x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..10 {
@@ -192,7 +221,12 @@ fn a_replay_of_100000_observations_is_read() {
     }
     let case = Case::new(BASE).file("replay.yaml", &text);
     let out = case.capsim(&["hpa", "replay", "replay.yaml"]);
-    assert_eq!(out.code, Some(0), "{}", &out.stderr[..out.stderr.len().min(2000)]);
+    assert_eq!(
+        out.code,
+        Some(0),
+        "{}",
+        &out.stderr[..out.stderr.len().min(2000)]
+    );
     assert_eq!(out.stdout.lines().count(), 100_000);
 }
 
@@ -209,7 +243,10 @@ fn a_file_that_is_not_utf8_gets_the_place_of_the_first_bad_byte() {
         3,
         7,
         "",
-        &["expected UTF-8 text in the scenario file, found the byte 0xE9", "save the file as UTF-8"],
+        &[
+            "expected UTF-8 text in the scenario file, found the byte 0xE9",
+            "save the file as UTF-8",
+        ],
     );
 }
 
@@ -224,7 +261,9 @@ fn nan_and_infinity_in_a_trace_are_not_counts() {
                 8,
                 26,
                 "services[0].traffic.rate[0].trace.file",
-                &[&format!("t.csv:3: expected a finite request count, found {bad}")],
+                &[&format!(
+                    "t.csv:3: expected a finite request count, found {bad}"
+                )],
             );
     }
 }
@@ -233,15 +272,27 @@ fn nan_and_infinity_in_a_trace_are_not_counts() {
 #[test]
 fn the_duration_limit_is_stated_one_way() {
     let limit = "of at most 213503d (about 584 years)";
-    for d in ["213504d", "99999999999999999999d", "9999999999999999999999s"] {
-        validate(&replace_once(BASE, "duration: 1m", &format!("duration: {d}")))
-            .error_at("s.yaml", 2, 11, "duration", &[limit]);
+    for d in [
+        "213504d",
+        "99999999999999999999d",
+        "9999999999999999999999s",
+    ] {
+        validate(&replace_once(
+            BASE,
+            "duration: 1m",
+            &format!("duration: {d}"),
+        ))
+        .error_at("s.yaml", 2, 11, "duration", &[limit]);
     }
     assert_eq!(
         validate(&replace_once(BASE, "duration: 1m", "duration: 213503d")).code,
         Some(0)
     );
-    let event = replace_once(BASE, "services:", "events:\n  - { at: 213504d, metrics_outage: { for: 1m } }\nservices:");
+    let event = replace_once(
+        BASE,
+        "services:",
+        "events:\n  - { at: 213504d, metrics_outage: { for: 1m } }\nservices:",
+    );
     validate(&event).error_at("s.yaml", 4, 11, "events[0].at", &[limit]);
 }
 
@@ -263,7 +314,12 @@ fn scenario_names_are_checked_as_the_report_folder_needs() {
         &["expected a name of 1 to 255 letters", "(300 characters)"],
     );
     assert_eq!(
-        validate(&replace_once(BASE, "name: t", &format!("name: {}", "a".repeat(255)))).code,
+        validate(&replace_once(
+            BASE,
+            "name: t",
+            &format!("name: {}", "a".repeat(255))
+        ))
+        .code,
         Some(0)
     );
 }

@@ -44,7 +44,9 @@ fn node_autoscaler_kind_none_keeps_the_node_groups_at_their_size() {
     let runs = run(&scenario(CLUSTER));
     let r = &runs[0];
     assert!(
-        r.scaling_events.iter().all(|e| e.source != "cluster-autoscaler"),
+        r.scaling_events
+            .iter()
+            .all(|e| e.source != "cluster-autoscaler"),
         "{:?}",
         r.scaling_events
     );
@@ -126,10 +128,18 @@ fn asg_starts_at_desired_capacity() {
             row.end_ns / S
         );
     }
-    assert!(runs[0].scaling_events.is_empty(), "{:?}", runs[0].scaling_events);
+    assert!(
+        runs[0].scaling_events.is_empty(),
+        "{:?}",
+        runs[0].scaling_events
+    );
     let out = validate(VM);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(out.stdout.contains("1 service(s), 4 pod(s)"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 service(s), 4 pod(s)"),
+        "{}",
+        out.stdout
+    );
     // Without `desired`, the group starts at min.
     let runs = run(&scenario(&replace_once(VM, "      desired: 4\n", "")));
     assert_eq!(runs[0].services[0].series[0].pods, 2);
@@ -211,10 +221,34 @@ services:
 fn custom_instance_sizes_out_of_range_are_refused() {
     assert_eq!(validate(CUSTOM).code, Some(0));
     for (from, to, col, path, message) in [
-        ("vcpus: 8", "vcpus: 0", 33, "vcpus", "expected 1 to 4096 vCPUs, found 0"),
-        ("vcpus: 8", "vcpus: 5000", 33, "vcpus", "expected 1 to 4096 vCPUs, found 5000"),
-        ("max_pods: 58", "max_pods: 0", 85, "max_pods", "expected 1 to 10000 pods, found 0"),
-        ("max_pods: 58", "max_pods: 20000", 85, "max_pods", "expected 1 to 10000 pods, found 20000"),
+        (
+            "vcpus: 8",
+            "vcpus: 0",
+            33,
+            "vcpus",
+            "expected 1 to 4096 vCPUs, found 0",
+        ),
+        (
+            "vcpus: 8",
+            "vcpus: 5000",
+            33,
+            "vcpus",
+            "expected 1 to 4096 vCPUs, found 5000",
+        ),
+        (
+            "max_pods: 58",
+            "max_pods: 0",
+            85,
+            "max_pods",
+            "expected 1 to 10000 pods, found 0",
+        ),
+        (
+            "max_pods: 58",
+            "max_pods: 20000",
+            85,
+            "max_pods",
+            "expected 1 to 10000 pods, found 20000",
+        ),
     ] {
         validate(&replace_once(CUSTOM, from, to)).error_at(
             "s.yaml",
@@ -231,12 +265,19 @@ fn custom_instance_sizes_out_of_range_are_refused() {
 #[test]
 fn anti_affinity_weights_follow_kubernetes() {
     for weight in ["0", "101"] {
-        validate(&replace_once(CUSTOM, "weight: 50", &format!("weight: {weight}"))).error_at(
+        validate(&replace_once(
+            CUSTOM,
+            "weight: 50",
+            &format!("weight: {weight}"),
+        ))
+        .error_at(
             "s.yaml",
             20,
             49,
             "services[0].pod.anti_affinity.weight",
-            &[&format!("expected a weight in the range 1-100, found {weight}")],
+            &[&format!(
+                "expected a weight in the range 1-100, found {weight}"
+            )],
         );
     }
     validate(&replace_once(CUSTOM, "type: preferred", "type: required")).error_at(
@@ -286,7 +327,9 @@ fn warns(text: &str, words: &[&str]) {
         assert_eq!(out.code, Some(0), "{}", out.stderr);
         for w in words {
             assert!(
-                out.stderr.lines().any(|l| l.starts_with("warning: ") && l.contains(w)),
+                out.stderr
+                    .lines()
+                    .any(|l| l.starts_with("warning: ") && l.contains(w)),
                 "a warning mentioning {w:?} expected:\n{}",
                 out.stderr
             );

@@ -114,7 +114,9 @@ pub(super) fn events(
                             format!("{p}.node_failure.count"),
                             format!("expected 1 to 100000 nodes, found {}", c.value.0),
                         )
-                        .with_hint("how many of the group's nodes fail (oldest first); leave it out for 1"));
+                        .with_hint(
+                            "how many of the group's nodes fail (oldest first); leave it out for 1",
+                        ));
                 }
                 Some(c) => c.value.0 as u32,
             };

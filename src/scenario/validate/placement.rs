@@ -66,7 +66,9 @@ pub(super) fn placement(ctx: &Ctx, p: &str, raw: &RawPod) -> Result<PlacementSpe
                             format!("{p}.pod.anti_affinity.weight"),
                             format!("expected a weight in the range 1-100, found {}", w.value.0),
                         )
-                        .with_hint("as in Kubernetes' weightedPodAffinityTerm; leave it out for 100"));
+                        .with_hint(
+                            "as in Kubernetes' weightedPodAffinityTerm; leave it out for 100",
+                        ));
                 }
                 Some(w) => w.value.0 as u32,
             }),

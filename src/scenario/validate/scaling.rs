@@ -177,10 +177,13 @@ pub(super) fn hpa(
                     }
                     other => (other.to_string(), None),
                 };
-                let err = error_at_path(ctx.file, ctx.text, at, format!("{p}.hpa.manifest"), message);
+                let err =
+                    error_at_path(ctx.file, ctx.text, at, format!("{p}.hpa.manifest"), message);
                 match hint {
                     Some(h) => err.with_hint(h),
-                    None => err.with_hint("paths in a scenario are relative to the scenario's folder"),
+                    None => {
+                        err.with_hint("paths in a scenario are relative to the scenario's folder")
+                    }
                 }
             })?
         }

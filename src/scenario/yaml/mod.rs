@@ -14,12 +14,12 @@
 mod explain;
 mod tree;
 
+use super::limits::{MAX_YAML_EVENTS, MAX_YAML_NODES};
 use super::raw::SPANNED_FIELDS;
 use super::raw_asg::ASG_SPANNED_FIELDS;
 use super::raw_cluster::CLUSTER_SPANNED_FIELDS;
 use super::raw_events::EVENTS_SPANNED_FIELDS;
 use super::raw_karpenter::KARPENTER_SPANNED_FIELDS;
-use super::limits::{MAX_YAML_EVENTS, MAX_YAML_NODES};
 use super::raw_slo::SLO_SPANNED_FIELDS;
 use crate::error::InputError;
 use explain::{explain, is_syntax};
