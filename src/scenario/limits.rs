@@ -204,6 +204,14 @@ impl<R: Read> Read for BoundedLines<R> {
     }
 }
 
+/// The limit a CSV read ran into, if that is why it failed.
+pub fn limit_exceeded(e: &csv::Error) -> Option<&LimitExceeded> {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => io.get_ref()?.downcast_ref::<LimitExceeded>(),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 #[path = "limits_tests.rs"]
 mod tests;

@@ -7,7 +7,7 @@
 //! row count as zero, as the published traces require.
 
 use super::limits::{
-    BoundedLines, LimitExceeded, MAX_TRACE_BYTES, MAX_TRACE_LINE_BYTES, format_size,
+    BoundedLines, MAX_TRACE_BYTES, MAX_TRACE_LINE_BYTES, format_size, limit_exceeded,
 };
 use super::spec::{Interpolation, TraceRate};
 use super::validate::{MAX_RPS, MAX_RPS_HINT};
@@ -135,14 +135,6 @@ fn column_index(
             name: format!("column {}", default + 1),
             available: available(),
         }),
-    }
-}
-
-/// The limit a read of the trace ran into, if that is why it failed.
-fn limit_exceeded(e: &csv::Error) -> Option<&LimitExceeded> {
-    match e.kind() {
-        csv::ErrorKind::Io(io) => io.get_ref()?.downcast_ref::<LimitExceeded>(),
-        _ => None,
     }
 }
 

@@ -4,11 +4,10 @@
 //! serde's structural errors (missing field, wrong type) carry no position of
 //! their own; the located tree ([`super::tree`]) supplies it from the path.
 
+use super::budget::budget_message;
 use super::tree::{Node, at, resolve};
 use super::{hinted_error, visible};
 use crate::error::InputError;
-use crate::scenario::limits::{MAX_YAML_EVENTS, MAX_YAML_NODES};
-use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::{Error as YamlError, Spanned};
 use std::path::Path;
 
@@ -198,46 +197,6 @@ fn describe(r: &mut Report, text: &str, err: &YamlError, tree: Option<&Spanned<N
             r.message = plain_message(&other.to_string());
             r.hint = "check this value against the scenario format in README.md".into();
         }
-    }
-}
-
-/// A YAML reader limit in words (not serde-saphyr's Debug text).
-fn budget_message(breach: &BudgetBreach) -> String {
-    let b = serde_saphyr::Budget::default();
-    match breach {
-        BudgetBreach::Nodes { .. } => format!(
-            "expected at most {MAX_YAML_NODES} YAML values (scalars, lists and mappings, keys included), found more"
-        ),
-        BudgetBreach::Events { .. } => format!(
-            "expected at most {MAX_YAML_EVENTS} YAML parser events (about two per list or mapping, one per scalar), found more"
-        ),
-        BudgetBreach::Aliases { .. } => format!(
-            "expected at most {} aliases (`*name`), found more",
-            b.max_aliases
-        ),
-        BudgetBreach::Anchors { .. } => format!(
-            "expected at most {} anchors (`&name`), found more",
-            b.max_anchors
-        ),
-        BudgetBreach::AliasAnchorRatio { aliases, anchors } => format!(
-            "expected aliases in proportion to anchors, found {aliases} aliases of {anchors} anchors (an alias bomb?)"
-        ),
-        BudgetBreach::RecordedAnchorEvents { .. } | BudgetBreach::RecordedAnchorBytes { .. } => {
-            "expected aliases that expand to a modest size, found ones that expand without bound (an alias bomb?)".into()
-        }
-        BudgetBreach::Depth { .. } => format!(
-            "expected lists and mappings nested at most {} deep, found deeper",
-            b.max_depth
-        ),
-        BudgetBreach::ScalarBytes { .. } => format!(
-            "expected at most {} of text in values, found more",
-            crate::scenario::limits::format_size(b.max_total_scalar_bytes as u64)
-        ),
-        BudgetBreach::Documents { .. } => format!(
-            "expected at most {} YAML documents, found more",
-            b.max_documents
-        ),
-        _ => "expected a file within the YAML reader's limits, found one beyond them".into(),
     }
 }
 

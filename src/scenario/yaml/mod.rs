@@ -11,6 +11,7 @@
 //! which serde's structural errors (missing field, wrong type) do not carry.
 //! `explain` turns the error into words.
 
+mod budget;
 mod explain;
 mod tree;
 
