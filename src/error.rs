@@ -28,8 +28,38 @@ pub struct InputError {
     pub message: String,
     /// How to fix it, when there is something useful to say.
     pub hint: Option<String>,
-    /// The text of the offending line, for display.
-    pub source_line: Option<String>,
+    /// The text of the offending line, for display (clipped around the column when long).
+    pub source_line: Option<Box<str>>,
+    /// The caret's column in `source_line` when that is clipped (0: `column`).
+    pub source_column: u32,
+}
+
+/// Longest offending line shown whole; a longer one is shown as a window
+/// of this many characters around the column, `…` marking the cuts.
+pub const MAX_SHOWN_LINE_CHARS: usize = 160;
+/// Longest message shown whole (a found value is echoed in it); longer ones are clipped.
+pub const MAX_MESSAGE_CHARS: usize = 2000;
+
+/// `text` cut to at most `width` characters, `…` at the cut.
+pub fn clip(text: &str, width: usize) -> String {
+    match text.char_indices().nth(width) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+/// A window of at most `width` characters of `text` around character
+/// `column` (1-based), `…` marking cuts; returns it and the column's place in it.
+pub fn clip_around(text: &str, column: usize, width: usize) -> (String, usize) {
+    let count = text.chars().count();
+    if count <= width {
+        return (text.to_string(), column);
+    }
+    let start = column.saturating_sub(1 + width / 2).min(count - width);
+    let window: String = text.chars().skip(start).take(width).collect();
+    let (head, shift) = if start > 0 { ("…", 1) } else { ("", 0) };
+    let tail = if start + width < count { "…" } else { "" };
+    (format!("{head}{window}{tail}"), column - start + shift)
 }
 
 impl InputError {
@@ -51,9 +81,10 @@ impl InputError {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),
             path: path.into(),
-            message,
+            message: clip(&message, MAX_MESSAGE_CHARS),
             hint,
             source_line: None,
+            source_column: 0,
         }
     }
 
@@ -63,10 +94,19 @@ impl InputError {
         self
     }
 
-    /// Attaches the offending line from the file's text, for display.
+    /// Attaches the offending line from the file's text, for display;
+    /// a line longer than [`MAX_SHOWN_LINE_CHARS`] is clipped around the column.
     pub fn with_source(mut self, text: &str) -> Self {
-        if self.line > 0 {
-            self.source_line = text.lines().nth(self.line as usize - 1).map(str::to_string);
+        if self.line > 0
+            && let Some(line) = text.lines().nth(self.line as usize - 1)
+        {
+            let (shown, caret) = clip_around(line, self.column as usize, MAX_SHOWN_LINE_CHARS);
+            self.source_column = if shown.len() == line.len() {
+                0
+            } else {
+                caret as u32
+            };
+            self.source_line = Some(shown.into_boxed_str());
         }
         self
     }
@@ -86,7 +126,12 @@ impl fmt::Display for InputError {
             let number = self.line.to_string();
             write!(f, "\n {number} | {src}")?;
             let pad = " ".repeat(number.len());
-            let caret = " ".repeat(self.column.saturating_sub(1) as usize);
+            let column = if self.source_column > 0 {
+                self.source_column
+            } else {
+                self.column
+            };
+            let caret = " ".repeat(column.saturating_sub(1) as usize);
             write!(f, "\n {pad} | {caret}^")?;
         }
         if let Some(hint) = &self.hint {

@@ -87,12 +87,17 @@ pub fn parse_duration(text: &str) -> Result<Nanos, String> {
         };
         let ns = number * scale;
         if !ns.is_finite() || ns > 1e20 {
-            return Err(fail(" that fits in 3,000 years"));
+            return Err(fail(MAX_DURATION_TEXT));
         }
         total += ns.round() as u128;
     }
-    Nanos::try_from(total).map_err(|_| fail(" that fits in 500 years"))
+    Nanos::try_from(total).map_err(|_| fail(MAX_DURATION_TEXT))
 }
+
+/// The longest duration, in words: what a 64-bit count of nanoseconds holds
+/// (18,446,744,073 s, a little over 213,503 days, about 584 years). Every
+/// duration and offset that is too long says this.
+pub const MAX_DURATION_TEXT: &str = " of at most 213503d (about 584 years)";
 
 /// Formats nanoseconds as a short human duration (`1h30m`, `250ms`).
 pub fn format_duration(ns: Nanos) -> String {
@@ -218,7 +223,11 @@ pub fn parse_offset(text: &str) -> Result<Nanos, String> {
     if text.contains(':') {
         parse_time_of_day(text)
     } else {
-        parse_duration(text).map_err(|_| {
+        parse_duration(text).map_err(|e| {
+            if e.contains(MAX_DURATION_TEXT) {
+                // The limit, stated as for every other duration.
+                return e;
+            }
             format!(
                 "expected a time of day like \"09:00\" or a duration from the start like 90m, found \"{text}\"\nhint: {DURATION_HINT}; quote times of day"
             )

@@ -9,7 +9,7 @@ use crate::error::InputError;
 use crate::model::hpa::{
     HpaState, Observation, PodPhase, PodSample, Recommendation, ScaleEvent, Time,
 };
-use crate::scenario::yaml::locate;
+use crate::scenario::yaml::{locate, locate_key};
 use crate::spec::hpa::{ControllerConfig, HpaSpec, MetricSource, MetricTarget, Resource};
 use crate::units::quantity::MilliQuantity;
 use crate::units::{Duration, NonNegative};
@@ -166,7 +166,14 @@ pub(super) struct Ctx<'a> {
 impl Ctx<'_> {
     /// An error at the node at `path`.
     pub fn error(&self, path: &str, message: impl Into<String>, hint: &str) -> InputError {
-        let (line, column) = locate(self.text, path).unwrap_or((0, 0));
+        let message = message.into();
+        // An unknown key is pointed at itself, not at its value (which may start on the next line).
+        let place = if message.starts_with("unknown field") {
+            locate_key(self.text, path)
+        } else {
+            locate(self.text, path)
+        };
+        let (line, column) = place.unwrap_or((0, 0));
         InputError::new(self.file, line, column, path, message)
             .with_hint(hint)
             .with_source(self.text)

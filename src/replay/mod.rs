@@ -39,12 +39,12 @@ struct MetricLine<'a> {
 
 /// Reads the replay file at `path` and prints one JSON line per observation.
 pub fn replay_file(path: &Path) -> Result<i32, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::from(
-            InputError::new(path, 0, 0, "", format!("cannot read the replay file: {e}"))
-                .with_hint("check the path; it is relative to the current folder"),
-        )
-    })?;
+    let text = crate::scenario::limits::read_text(
+        path,
+        crate::scenario::limits::MAX_REPLAY_BYTES,
+        "the replay file",
+        "check the path; it is relative to the current folder",
+    )?;
     let lines = replay_str(&text, path)?;
     let mut out = std::io::stdout().lock();
     for line in lines {

@@ -4,9 +4,11 @@
 //! unknown keys and bad units at their own line and column, then
 //! `validate` checks relations between fields and loads traces, giving the
 //! [`crate::spec::Scenario`] that the rest of capsim works from. Relative paths in
-//! the file resolve against the file's folder.
+//! the file resolve against the file's folder. Input files are bounded in
+//! size ([`limits`]).
 
 pub mod hpa;
+pub mod limits;
 pub(crate) mod raw;
 pub(crate) mod raw_asg;
 pub(crate) mod raw_cluster;
@@ -24,18 +26,12 @@ use std::path::Path;
 
 /// Reads and checks the scenario file at `path`.
 pub fn parse_file(path: &Path) -> Result<Scenario, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::from(
-            InputError::new(
-                path,
-                0,
-                0,
-                "",
-                format!("cannot read the scenario file: {e}"),
-            )
-            .with_hint("check the path; it is relative to the current folder"),
-        )
-    })?;
+    let text = limits::read_text(
+        path,
+        limits::MAX_SCENARIO_BYTES,
+        "the scenario file",
+        "check the path; it is relative to the current folder",
+    )?;
     Ok(parse_str(&text, path)?)
 }
 

@@ -291,9 +291,21 @@ pub fn parse_adjust(text: &str) -> Result<Adjustment, String> {
     } else {
         (AdjustmentType::ChangeInCapacity, t)
     };
-    let digits = digits.strip_prefix('+').unwrap_or(digits);
-    let value: i64 = digits.parse().map_err(|_| fail())?;
-    Ok(Adjustment { kind, value })
+    // One sign at most, then digits only: "++1" and "+-1" are refused
+    // (`i64::from_str` would take the second sign as the number's own).
+    let (negative, magnitude) = match digits.as_bytes().first() {
+        Some(b'+') => (false, &digits[1..]),
+        Some(b'-') => (true, &digits[1..]),
+        _ => (false, digits),
+    };
+    if magnitude.is_empty() || !magnitude.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(fail());
+    }
+    let value: i64 = magnitude.parse().map_err(|_| fail())?;
+    Ok(Adjustment {
+        kind,
+        value: if negative { -value } else { value },
+    })
 }
 
 #[cfg(test)]
@@ -314,7 +326,22 @@ mod tests {
             a(AdjustmentType::PercentChangeInCapacity, -25)
         );
         assert_eq!(parse_adjust("=4"), a(AdjustmentType::ExactCapacity, 4));
-        for bad in ["", "+", "1.5", "ten", "=+", "+1 instance", "%"] {
+        for bad in [
+            "",
+            "+",
+            "1.5",
+            "ten",
+            "=+",
+            "+1 instance",
+            "%",
+            "++1",
+            "+-1",
+            "--1",
+            "-+1",
+            "=+-4",
+            "+-10%",
+            "+ 1",
+        ] {
             assert!(parse_adjust(bad).unwrap_err().contains("hint:"), "{bad}");
         }
     }

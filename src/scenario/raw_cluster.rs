@@ -46,6 +46,7 @@ pub(crate) const CLUSTER_SPANNED_FIELDS: &[&str] = &[
     "shortages",
     "from",
     "to",
+    "count",
 ];
 
 /// `cluster:` — the nodes pods run on.
@@ -339,7 +340,7 @@ pub struct RawNodeFailure {
     pub group: Spanned<String>,
     /// How many of its nodes (oldest first; default 1).
     #[serde(default)]
-    pub count: Option<Count>,
+    pub count: Option<Spanned<Count>>,
 }
 
 /// `zone_outage:`.

@@ -6,6 +6,9 @@
 //! a regular grid (the smallest gap between rows); grid points without a
 //! row count as zero, as the published traces require.
 
+use super::limits::{
+    BoundedLines, MAX_TRACE_BYTES, MAX_TRACE_LINE_BYTES, format_size, limit_exceeded,
+};
 use super::validate::{MAX_RPS, MAX_RPS_HINT};
 use crate::spec::{Interpolation, TraceRate};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
@@ -135,21 +138,55 @@ fn column_index(
     }
 }
 
-/// Reads the (timestamp ns, value) rows of the file.
+/// A failure to read the header: a limit at its line, or an I/O error.
+fn limit_or_io(e: csv::Error) -> TraceError {
+    match limit_exceeded(&e) {
+        Some(l) => TraceError::Row {
+            line: l.line,
+            message: format!(
+                "{}\nhint: the first line names the columns, such as `period,count`",
+                l.message
+            ),
+        },
+        None => TraceError::Io(e.to_string()),
+    }
+}
+
+/// Reads the (timestamp ns, value) rows of the file (at most
+/// [`MAX_TRACE_BYTES`], lines of at most [`MAX_TRACE_LINE_BYTES`]).
 fn read_rows(path: &Path, req: &TraceRequest) -> Result<Vec<(i64, f64, u64)>, TraceError> {
+    let file = std::fs::File::open(path).map_err(|e| TraceError::Io(e.to_string()))?;
+    if let Ok(meta) = file.metadata()
+        && meta.is_file()
+        && meta.len() > MAX_TRACE_BYTES
+    {
+        return Err(TraceError::Io(format!(
+            "it is {} bytes, more than the {} capsim reads",
+            meta.len(),
+            format_size(MAX_TRACE_BYTES)
+        )));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| TraceError::Io(e.to_string()))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| TraceError::Io(e.to_string()))?
-        .clone();
+        .from_reader(BoundedLines::new(
+            file,
+            MAX_TRACE_BYTES,
+            MAX_TRACE_LINE_BYTES,
+        ));
+    let headers = reader.headers().map_err(limit_or_io)?.clone();
     let t_col = column_index(&headers, req.time_column, 0, "time_column")?;
     let v_col = column_index(&headers, req.value_column, 1, "value_column")?;
     let mut rows: Vec<(i64, f64, u64)> = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| TraceError::Row {
+        let record = record.map_err(|e| match limit_exceeded(&e) {
+            Some(l) => TraceError::Row {
+                line: l.line,
+                message: format!(
+                    "{}\nhint: a trace has one short `time,count` row per line; check that this is the file you meant",
+                    l.message
+                ),
+            },
+            None => TraceError::Row {
             line: e.position().map(|p| p.line()).unwrap_or(0),
             message: format!(
                 "{e}\nhint: {}",
@@ -159,6 +196,7 @@ fn read_rows(path: &Path, req: &TraceRequest) -> Result<Vec<(i64, f64, u64)>, Tr
                     _ => "a trace is a UTF-8 text file of comma-separated values",
                 }
             ),
+            },
         })?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let row_err = |message: String| TraceError::Row { line, message };
@@ -177,7 +215,12 @@ fn read_rows(path: &Path, req: &TraceRequest) -> Result<Vec<(i64, f64, u64)>, Tr
                 &headers[v_col]
             ))
         })?;
-        if !v.is_finite() || v < 0.0 {
+        if !v.is_finite() {
+            return Err(row_err(format!(
+                "expected a finite request count, found {raw}\nhint: write a plain number of requests, such as 60 or 12.5; NaN and infinity are not counts"
+            )));
+        }
+        if v < 0.0 {
             return Err(row_err(format!(
                 "expected a request count that is not negative, found {raw}\nhint: write 0 for a period without requests"
             )));

@@ -33,3 +33,6 @@ mod service_headroom;
 mod slo_attainment;
 mod trace_replay;
 mod traffic_incident;
+mod input_limits;
+mod parser_fuzz_families;
+mod validation_fixes;

@@ -373,13 +373,13 @@ fn trace_file() -> &'static Path {
     })
 }
 
-fn bases() -> Vec<String> {
+pub(crate) fn bases() -> Vec<String> {
     let traced = TRACED.replace("TRACE_FILE", &trace_file().display().to_string());
     vec![SMALL.into(), FULL.into(), BLOCK.into(), traced]
 }
 
 /// Parses `text`; when it is valid and cheap, simulates one replication.
-fn check(text: &str) {
+pub(crate) fn check(text: &str) {
     let scenario = match parse_str(text, Path::new("fuzz.yaml")) {
         Ok(s) => s,
         Err(e) => {

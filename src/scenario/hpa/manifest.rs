@@ -1,8 +1,13 @@
 //! Loading an HPA from a Kubernetes manifest file (possibly several `---` documents).
+//!
+//! The file is bounded in size and read by the scenario's YAML reader
+//! ([`crate::scenario::yaml::from_multiple`]), so its syntax errors read as the
+//! scenario's do; the scenario places the errors at its `manifest:` field.
 
 use super::spec_from_value;
 use crate::error::{Error, InputError};
-use crate::scenario::yaml::locate_in_document;
+use crate::scenario::limits::{MAX_MANIFEST_BYTES, read_text};
+use crate::scenario::yaml::{from_multiple, locate_in_document, locate_key_in_document};
 use crate::spec::hpa::HpaSpec;
 use serde_json::Value;
 use std::path::Path;
@@ -17,23 +22,14 @@ pub fn load_manifest(path: &Path, name: Option<&str>) -> Result<(HpaSpec, String
             .with_hint(hint)
             .into()
     };
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        fail(
-            0,
-            0,
-            "",
-            format!("cannot read the HPA manifest: {e}"),
-            "check the path; paths in a scenario are relative to the scenario's folder",
-        )
-    })?;
-    let docs: Vec<Value> = serde_saphyr::from_multiple(&text).map_err(|e| {
-        let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-        Error::from(
-            InputError::new(path, line, column, "", format!("invalid YAML: {e}"))
-                .with_hint("the manifest must be YAML (or JSON); separate documents with ---")
-                .with_source(&text),
-        )
-    })?;
+    let text = read_text(
+        path,
+        MAX_MANIFEST_BYTES,
+        "the HPA manifest",
+        "check the path; paths in a scenario are relative to the scenario's folder",
+    )?;
+    // Read as the scenario is: syntax errors and reader limits in plain words, with hints.
+    let docs: Vec<Value> = from_multiple(&text, path)?;
     let kind_of = |d: &Value| d.get("kind").and_then(Value::as_str).map(str::to_string);
     let name_of = |d: &Value| {
         d.pointer("/metadata/name")
@@ -93,7 +89,12 @@ pub fn load_manifest(path: &Path, name: Option<&str>) -> Result<(HpaSpec, String
         })?,
     };
     let spec = spec_from_value(doc).map_err(|e| {
-        let (line, column) = locate_in_document(&text, index, &e.path).unwrap_or((0, 0));
+        let place = if e.message.starts_with("unknown field") {
+            locate_key_in_document(&text, index, &e.path)
+        } else {
+            locate_in_document(&text, index, &e.path)
+        };
+        let (line, column) = place.unwrap_or((0, 0));
         let mut ie = InputError::new(path, line, column, e.path, e.message).with_source(&text);
         ie.hint = e.hint;
         Error::from(ie)

@@ -68,6 +68,16 @@ pub(crate) fn asg(ctx: &Ctx, p: &str, raw: &Spanned<RawAsg>) -> Result<AsgSpec, 
                 )
                 .with_hint("leave it out to start at min"));
         }
+        Some(d) if d.value.0 == 0 => {
+            return Err(ctx
+                .err(
+                    &d.referenced,
+                    format!("{p}.desired"),
+                    "expected a desired capacity of at least 1, found 0",
+                )
+                .with_hint("the service needs an instance at the start to serve its traffic; leave it out to start at min (at least 1)"));
+        }
+        // AWS: the group starts at DesiredCapacity (CreateAutoScalingGroup), within [min, max].
         Some(d) => d.value.0,
         None => min,
     };

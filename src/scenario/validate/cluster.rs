@@ -20,8 +20,36 @@ use serde_saphyr::Spanned;
 
 use crate::model::cost::{DEFAULT_SPOT_DISCOUNT, EKS_CONTROL_PLANE_USD_PER_HOUR};
 
+/// Most vCPUs a user-defined instance type may have (a generous bound: the largest EC2 types have under 2,000).
+pub(crate) const MAX_VCPUS: u64 = 4096;
+/// Most pods a user-defined instance type may take (a generous bound: VPC CNI figures are in the hundreds at most).
+pub(crate) const MAX_PODS_PER_NODE: u64 = 10_000;
+/// Pods per node of a user-defined type without `max_pods`: the kubelet's `--max-pods` default.
+const DEFAULT_MAX_PODS: u32 = 110;
+
+/// A count of `what` at `path` that must be from 1 to `max`, refused (not clamped) otherwise.
+fn within(
+    ctx: &Ctx,
+    raw: &Spanned<crate::scenario::raw::Count>,
+    path: &str,
+    max: u64,
+    what: &str,
+) -> Result<u32, InputError> {
+    let n = raw.value.0;
+    if n == 0 || n > max {
+        return Err(ctx
+            .err(
+                &raw.referenced,
+                path,
+                format!("expected 1 to {max} {what}, found {n}"),
+            )
+            .with_hint("the instance type's size as AWS publishes it"));
+    }
+    Ok(n as u32)
+}
+
 /// Checks `cluster:`.
-pub(super) fn cluster(ctx: &Ctx, raw: &Spanned<RawCluster>) -> Result<ClusterSpec, InputError> {
+pub(super) fn cluster(ctx: &mut Ctx, raw: &Spanned<RawCluster>) -> Result<ClusterSpec, InputError> {
     let r = &raw.value;
     let mut custom: Vec<InstanceSpec> = Vec::new();
     for (i, t) in r.instance_types.iter().flatten().enumerate() {
@@ -36,15 +64,18 @@ pub(super) fn cluster(ctx: &Ctx, raw: &Spanned<RawCluster>) -> Result<ClusterSpe
                 )
                 .with_hint("built-in types (`capsim catalog`) need no definition"));
         }
+        let p = format!("cluster.instance_types[{i}]");
+        let vcpus = within(ctx, &t.vcpus, &format!("{p}.vcpus"), MAX_VCPUS, "vCPUs")?;
+        let max_pods = match &t.max_pods {
+            Some(m) => within(ctx, m, &format!("{p}.max_pods"), MAX_PODS_PER_NODE, "pods")?,
+            None => DEFAULT_MAX_PODS,
+        };
         custom.push(InstanceSpec {
             name,
-            vcpus: t.vcpus.value.0.clamp(1, 4096) as u32,
+            vcpus,
             memory_bytes: t.memory.value.0,
             on_demand_usd_per_hour: t.price_usd_per_hour.value.0,
-            max_pods: t
-                .max_pods
-                .as_ref()
-                .map_or(110, |m| m.value.0.clamp(1, 10_000) as u32),
+            max_pods,
         });
     }
     let daemonset = r

@@ -105,9 +105,24 @@ pub(super) fn events(
                 fraction: f / 100.0,
             }
         } else if let Some(n) = &r.node_failure {
+            let count = match &n.count {
+                None => 1,
+                Some(c) if c.value.0 == 0 || c.value.0 > 100_000 => {
+                    return Err(ctx
+                        .err(
+                            &c.referenced,
+                            format!("{p}.node_failure.count"),
+                            format!("expected 1 to 100000 nodes, found {}", c.value.0),
+                        )
+                        .with_hint(
+                            "how many of the group's nodes fail (oldest first); leave it out for 1",
+                        ));
+                }
+                Some(c) => c.value.0 as u32,
+            };
             EventKind::NodeFailure {
                 group: group(&format!("{p}.node_failure"), &n.group)?,
-                count: n.count.map_or(1, |c| c.0.min(100_000) as u32),
+                count,
             }
         } else if let Some(d) = &r.rolling_deployment {
             super::service_events::rolling_deployment(ctx, &p, d, services)?

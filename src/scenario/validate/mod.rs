@@ -32,6 +32,10 @@ use serde_saphyr::Location;
 use service::service;
 use std::path::{Path, PathBuf};
 
+/// Longest scenario name: it names the report folder, and file systems allow
+/// 255 bytes in one path component (Linux `NAME_MAX`).
+pub(crate) const MAX_NAME_LEN: usize = 255;
+
 /// Default width of one interval of the time series.
 const DEFAULT_INTERVAL_NS: Nanos = 60 * NANOS_PER_SEC;
 
@@ -67,14 +71,23 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
         || name.starts_with('.')
+        || name.len() > MAX_NAME_LEN
     {
+        let found = crate::error::clip(&name, 60);
         return Err(ctx
             .err(
                 &raw.name.referenced,
                 "name",
-                format!("expected a name of letters, digits, '-', '_' or '.', found \"{name}\""),
+                format!(
+                    "expected a name of 1 to {MAX_NAME_LEN} letters, digits, '-', '_' or '.', not starting with '.', found \"{found}\"{}",
+                    if name.len() > MAX_NAME_LEN {
+                        format!(" ({} characters)", name.len())
+                    } else {
+                        String::new()
+                    }
+                ),
             )
-            .with_hint("the name is used as the report folder reports/<name>/"));
+            .with_hint("the name is used as the report folder reports/<name>/, so it must be a file name the system accepts (at most 255 bytes) and not `.` or `..`"));
     }
     let duration_ns = raw.duration.value.0;
     if duration_ns == 0 {
@@ -173,6 +186,9 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
     let mut services: Vec<ServiceSpec> = Vec::with_capacity(raw.services.value.len());
     for (i, s) in raw.services.value.into_iter().enumerate() {
         let at = s.value.name.referenced;
+        if cluster.is_none() {
+            placement::no_cluster_warnings(ctx, &format!("services[{i}]"), &s.value.pod.value);
+        }
         let own_slo = s
             .value
             .slo

@@ -1,6 +1,8 @@
 //! `cluster.node_autoscaler:` — the cluster-autoscaler's flags (expander
-//! chain, priorities, timers) or Karpenter (which needs `cluster.node_pools`
-//! and takes none of CA's flags): raw → [`NodeAutoscalerSpec`].
+//! chain, priorities, timers), Karpenter (which needs `cluster.node_pools`
+//! and takes none of CA's flags), or `none` (fixed node groups, as when the
+//! key is left out; it takes no settings): raw → [`NodeAutoscalerSpec`].
+//! Priorities without the `priority` expander have no effect: a warning.
 
 use super::Ctx;
 use crate::error::InputError;
@@ -8,8 +10,9 @@ use crate::scenario::raw_cluster::*;
 use crate::spec::NodeAutoscalerSpec;
 use serde_saphyr::Spanned;
 
+/// Checks `cluster.node_autoscaler` (`groups` for the priorities, `pools` for Karpenter).
 pub(super) fn node_autoscaler(
-    ctx: &Ctx,
+    ctx: &mut Ctx,
     cluster: &RawCluster,
     groups: &[Spanned<RawNodeGroup>],
     pools: Vec<crate::spec::KarpenterPoolSpec>,
@@ -37,17 +40,20 @@ pub(super) fn node_autoscaler(
     if kind == Some("karpenter") {
         return karpenter(ctx, a, pools);
     }
+    if kind == Some("none") {
+        return none(ctx, a);
+    }
     if kind != Some("cluster-autoscaler") {
         return Err(ctx
             .err(
                 &r.kind.referenced,
                 "cluster.node_autoscaler.kind",
                 format!(
-                    "expected cluster-autoscaler or karpenter, found \"{}\"",
+                    "expected cluster-autoscaler, karpenter or none, found \"{}\"",
                     r.kind.value
                 ),
             )
-            .with_hint("leave node_autoscaler out for fixed node groups"));
+            .with_hint("write kind: none (or leave node_autoscaler out) for fixed node groups"));
     }
     if r.spot_to_spot_consolidation.is_some() {
         return Err(ctx
@@ -86,6 +92,12 @@ pub(super) fn node_autoscaler(
         None => vec!["least-waste".into()],
     };
     let priorities = r.priorities.clone().unwrap_or_default();
+    if r.priorities.is_some() && !expanders.iter().any(|e| e == "priority") {
+        ctx.warnings.push(format!(
+            "cluster.node_autoscaler.priorities: no effect without the priority expander (the chain is {}); add priority to expander, e.g. expander: priority,least-waste",
+            expanders.join(",")
+        ));
+    }
     if let Some(unknown) = priorities.keys().find(|k| {
         !groups
             .iter()
@@ -111,6 +123,52 @@ pub(super) fn node_autoscaler(
             .map(|d| d.value.0),
         delay_after_add_ns: r.scale_down_delay_after_add.as_ref().map(|d| d.value.0),
     })
+}
+
+/// The cluster-autoscaler's flags and Karpenter's feature gate, as (key, set).
+fn settings(r: &RawNodeAutoscaler) -> [(&'static str, bool); 8] {
+    [
+        ("expander", r.expander.is_some()),
+        (
+            "balance_similar_node_groups",
+            r.balance_similar_node_groups.is_some(),
+        ),
+        ("priorities", r.priorities.is_some()),
+        ("scan_interval", r.scan_interval.is_some()),
+        (
+            "scale_down_unneeded_time",
+            r.scale_down_unneeded_time.is_some(),
+        ),
+        (
+            "scale_down_utilization_threshold",
+            r.scale_down_utilization_threshold.is_some(),
+        ),
+        (
+            "scale_down_delay_after_add",
+            r.scale_down_delay_after_add.is_some(),
+        ),
+        (
+            "spot_to_spot_consolidation",
+            r.spot_to_spot_consolidation.is_some(),
+        ),
+    ]
+}
+
+/// `node_autoscaler: { kind: none }`: no node autoscaler, node groups keep
+/// their initial size; any setting would have no effect, so none is taken.
+fn none(ctx: &Ctx, a: &Spanned<RawNodeAutoscaler>) -> Result<NodeAutoscalerSpec, InputError> {
+    if let Some((key, _)) = settings(&a.value).iter().find(|(_, set)| *set) {
+        return Err(ctx
+            .err(
+                &a.referenced,
+                format!("cluster.node_autoscaler.{key}"),
+                format!("expected no {key} with kind: none"),
+            )
+            .with_hint(
+                "kind: none keeps the node groups at their initial size; remove the key, or choose kind: cluster-autoscaler or karpenter",
+            ));
+    }
+    Ok(NodeAutoscalerSpec::None)
 }
 
 /// `node_autoscaler: { kind: karpenter }`: needs node pools; takes none of the cluster-autoscaler's flags.

@@ -1,6 +1,7 @@
 //! The pods' placement fields (`node_selector`, `tolerations`,
-//! `anti_affinity`, `zone_spread`) → [`PlacementSpec`], and the warning for
-//! pods no node group can ever take.
+//! `anti_affinity`, `zone_spread`) → [`PlacementSpec`], the warning for
+//! pods no node group can ever take, and the warning for placement fields in
+//! a scenario without a `cluster:` (they have no nodes to act on).
 
 use super::Ctx;
 use super::cluster::effect;
@@ -43,13 +44,34 @@ pub(super) fn placement(ctx: &Ctx, p: &str, raw: &RawPod) -> Result<PlacementSpe
     let anti_affinity = match &raw.anti_affinity {
         None => None,
         Some(a) => Some(match a.value.kind.value.as_str() {
-            "required" => AntiAffinity::Required,
-            "preferred" => AntiAffinity::Preferred(
-                a.value
-                    .weight
-                    .as_ref()
-                    .map_or(100, |w| w.value.0.clamp(1, 100) as u32),
-            ),
+            "required" => {
+                if let Some(w) = &a.value.weight {
+                    return Err(ctx
+                        .err(
+                            &w.referenced,
+                            format!("{p}.pod.anti_affinity.weight"),
+                            "expected no weight with type: required",
+                        )
+                        .with_hint("only preferred terms have a weight (Kubernetes' requiredDuringScheduling terms have none); remove it, or write type: preferred"));
+                }
+                AntiAffinity::Required
+            }
+            "preferred" => AntiAffinity::Preferred(match &a.value.weight {
+                None => 100,
+                // Kubernetes: "must be in the range 1-100" (validateWeightedPodAffinityTerms).
+                Some(w) if !(1..=100).contains(&w.value.0) => {
+                    return Err(ctx
+                        .err(
+                            &w.referenced,
+                            format!("{p}.pod.anti_affinity.weight"),
+                            format!("expected a weight in the range 1-100, found {}", w.value.0),
+                        )
+                        .with_hint(
+                            "as in Kubernetes' weightedPodAffinityTerm; leave it out for 100",
+                        ));
+                }
+                Some(w) => w.value.0 as u32,
+            }),
             other => {
                 return Err(ctx
                     .err(
@@ -111,6 +133,22 @@ pub(super) fn placement(ctx: &Ctx, p: &str, raw: &RawPod) -> Result<PlacementSpe
         anti_affinity,
         zone_spread,
     })
+}
+
+/// Warns about the placement fields of the pod of the service at path `p`
+/// when the scenario has no `cluster:`: there are no nodes, so they do nothing.
+pub(super) fn no_cluster_warnings(ctx: &mut Ctx, p: &str, raw: &RawPod) {
+    let set = [
+        ("node_selector", raw.node_selector.is_some()),
+        ("tolerations", raw.tolerations.is_some()),
+        ("anti_affinity", raw.anti_affinity.is_some()),
+        ("zone_spread", raw.zone_spread.is_some()),
+    ];
+    for (key, _) in set.iter().filter(|(_, s)| *s) {
+        ctx.warnings.push(format!(
+            "{p}.pod.{key}: no effect without a `cluster:` (pods are placed on nodes only in a cluster); add cluster: with node_groups, or remove it"
+        ));
+    }
 }
 
 /// Warns about services whose pods no node group can ever take.

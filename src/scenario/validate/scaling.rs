@@ -11,7 +11,7 @@ use super::work::work;
 use crate::error::InputError;
 use crate::scenario::hpa::{load_manifest, spec_from_value};
 use crate::scenario::raw::*;
-use crate::scenario::yaml::error_at_path;
+use crate::scenario::yaml::{error_at_path, error_at_position, locate_key};
 use crate::spec::hpa::{ControllerConfig, HpaSpec, MetricSource, MetricTarget, Resource};
 use crate::spec::scaling::*;
 use crate::spec::{PodSpec, WorkDist};
@@ -162,9 +162,29 @@ pub(super) fn hpa(
                 .with_hint("write the HPA either inline or in the manifest file, not both"));
             }
             let path = ctx.base_dir.join(file);
-            load_manifest(&path, name).map_err(|e| match e {
-                crate::error::Error::Input(input) => *input,
-                other => ctx.err(at, format!("{p}.hpa.manifest"), other.to_string()),
+            load_manifest(&path, name).map_err(|e| {
+                // As for traces: at the scenario's `manifest:` field, the manifest's own place in the message.
+                let (message, hint) = match e {
+                    crate::error::Error::Input(inner) => {
+                        let mut place = inner.file.display().to_string();
+                        if inner.line > 0 {
+                            place.push_str(&format!(":{}:{}", inner.line, inner.column));
+                        }
+                        if !inner.path.is_empty() {
+                            place.push_str(&format!(": {}", inner.path));
+                        }
+                        (format!("{place}: {}", inner.message), inner.hint)
+                    }
+                    other => (other.to_string(), None),
+                };
+                let err =
+                    error_at_path(ctx.file, ctx.text, at, format!("{p}.hpa.manifest"), message);
+                match hint {
+                    Some(h) => err.with_hint(h),
+                    None => {
+                        err.with_hint("paths in a scenario are relative to the scenario's folder")
+                    }
+                }
             })?
         }
         Some(_) => {
@@ -184,7 +204,13 @@ pub(super) fn hpa(
                 } else {
                     format!("{p}.hpa.{}", e.path)
                 };
-                let err = error_at_path(ctx.file, ctx.text, at, path, e.message);
+                let err = if e.message.starts_with("unknown field") {
+                    // At the key itself: its value may start on the next line.
+                    let place = locate_key(ctx.text, &path).unwrap_or((at.line(), at.column()));
+                    error_at_position(ctx.file, ctx.text, place, path, e.message)
+                } else {
+                    error_at_path(ctx.file, ctx.text, at, path, e.message)
+                };
                 match e.hint {
                     Some(h) => err.with_hint(h),
                     None => err,

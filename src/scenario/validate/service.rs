@@ -60,9 +60,20 @@ pub(super) fn service(
         Platform::Kubernetes => None,
     };
     let pod = pod(ctx, &p, &s.pod, vcpus)?;
+    if s.pod.value.queue_limit.is_some() && pod.concurrency.is_none() {
+        ctx.warnings.push(format!(
+            "{p}.pod.queue_limit: no effect with unlimited concurrency: no request ever waits for a worker slot; set concurrency: N, or remove queue_limit"
+        ));
+    }
     let lifecycle = scaling::lifecycle(ctx, &p, &s.pod.value, vm)?;
     let placement = placement::placement(ctx, &p, &s.pod.value)?;
     let memory_usage = scaling::memory_usage(&s.pod.value);
+    if let Some(a) = s.asg.as_ref().filter(|_| !vm) {
+        // Before the HPA: a service with both would otherwise lose its `asg:` unread.
+        return Err(ctx
+            .err(&a.referenced, format!("{p}.asg"), "expected no `asg` on a Kubernetes service")
+            .with_hint("set `platform: vm` and an `instance_type` for a service on its own instances, or use `hpa:` for pods"));
+    }
     let autoscaler = match &s.hpa {
         Some(h) if vm => {
             return Err(ctx
@@ -75,11 +86,6 @@ pub(super) fn service(
         }
         Some(h) => scaling::hpa(ctx, &p, h, &pod, memory_usage, &name)?,
         None => match &s.asg {
-            Some(a) if !vm => {
-                return Err(ctx
-                    .err(&a.referenced, format!("{p}.asg"), "expected no `asg` on a Kubernetes service")
-                    .with_hint("set `platform: vm` and an `instance_type` for a service on its own instances, or use `hpa:` for pods"));
-            }
             Some(a) => Autoscaler::Asg {
                 spec: Box::new(asg::asg(ctx, &format!("{p}.asg"), a)?),
             },
@@ -156,7 +162,9 @@ fn platform(ctx: &Ctx, p: &str, s: &RawService, vm: bool) -> Result<Platform, In
     }
 }
 
-/// The replicas at the start: `replicas`, else the autoscaler's minimum.
+/// The replicas at the start: `replicas`, else an Auto Scaling group's
+/// `desired` (AWS: a group starts at its DesiredCapacity, within [min, max]),
+/// else the autoscaler's minimum (at least 1).
 fn initial_replicas(
     ctx: &mut Ctx,
     p: &str,
@@ -165,9 +173,10 @@ fn initial_replicas(
 ) -> Result<u32, InputError> {
     let range = autoscaler.range();
     let Some(r) = replicas else {
-        return match range {
-            Some((min, _)) => Ok(min.max(1)),
-            None => Err(ctx
+        return match (range, autoscaler) {
+            (_, Autoscaler::Asg { spec }) => Ok(spec.desired.max(1)),
+            (Some((min, _)), _) => Ok(min.max(1)),
+            (None, _) => Err(ctx
                 .err(
                     &name.referenced,
                     format!("{p}.replicas"),

@@ -11,9 +11,11 @@
 //! which serde's structural errors (missing field, wrong type) do not carry.
 //! `explain` turns the error into words.
 
+mod budget;
 mod explain;
 mod tree;
 
+use super::limits::{MAX_YAML_EVENTS, MAX_YAML_NODES};
 use super::raw::SPANNED_FIELDS;
 use super::raw_asg::ASG_SPANNED_FIELDS;
 use super::raw_cluster::CLUSTER_SPANNED_FIELDS;
@@ -28,20 +30,50 @@ use serde_saphyr::Location;
 use std::path::Path;
 use tree::{read_tree, read_trees, resolve};
 
+/// Largest text read a second time as a located tree to explain an error
+/// (16 MiB); a larger one is explained from the error alone, to bound memory.
+const MAX_TREE_TEXT_BYTES: usize = 16 << 20;
+
+/// serde-saphyr's options for every file capsim reads: its default budget,
+/// with room for [`MAX_YAML_NODES`] nodes (the default 250,000 refuses
+/// legitimate replay files of 100,000 observations). Alias bombs stay bounded
+/// by the default limits on aliases and on the events an alias replays.
+pub(crate) fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = MAX_YAML_NODES;
+    budget.max_events = MAX_YAML_EVENTS;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
 /// Deserializes `text` (the contents of `file`) into `T`, or explains where and why it is wrong.
 pub fn from_str<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, InputError> {
     let mut path = String::new();
-    let result = serde_saphyr::with_deserializer_from_str(text, |de| {
+    let result = serde_saphyr::with_deserializer_from_str_with_options(text, options(), |de| {
         serde_path_to_error::deserialize(de).map_err(|e| {
             path = display_path(e.path());
             e.into_inner()
         })
     });
-    result.map_err(|e| match read_tree(text) {
-        Ok(tree) => explain(text, file, path, &e, Some(&tree)),
-        Err(failed) if is_syntax(&failed.1) => explain(text, file, failed.0, &failed.1, None),
-        Err(_) => explain(text, file, path, &e, None),
+    result.map_err(|e| {
+        if text.len() > MAX_TREE_TEXT_BYTES {
+            return explain(text, file, path, &e, None);
+        }
+        match read_tree(text) {
+            Ok(tree) => explain(text, file, path, &e, Some(&tree)),
+            Err(failed) if is_syntax(&failed.1) => explain(text, file, failed.0, &failed.1, None),
+            Err(_) => explain(text, file, path, &e, None),
+        }
     })
+}
+
+/// Every non-empty document of `text` (the contents of `file`) as `T`, or
+/// the error explained as [`from_str`] explains it (syntax errors with
+/// plain messages and hints, at their line and column).
+pub fn from_multiple<T: DeserializeOwned>(text: &str, file: &Path) -> Result<Vec<T>, InputError> {
+    serde_saphyr::from_multiple_with_options(text, options())
+        .map_err(|e| explain(text, file, String::new(), &e, None))
 }
 
 /// The line and column of the node at `path` (`a.b[1].c`) in `text`, or of
@@ -49,6 +81,20 @@ pub fn from_str<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, Input
 pub fn locate(text: &str, path: &str) -> Option<(u64, u64)> {
     let tree = read_tree(text).ok()?;
     Some(tree::at(resolve(&tree, path).deepest))
+}
+
+/// Where the last key of `path` is written in `text` (for an unknown key: the
+/// key, not its value); else [`locate`]'s answer.
+pub fn locate_key(text: &str, path: &str) -> Option<(u64, u64)> {
+    let tree = read_tree(text).ok()?;
+    tree::key_at(&tree, path).or_else(|| Some(tree::at(resolve(&tree, path).deepest)))
+}
+
+/// [`locate_key`] in document `index` (counting non-empty documents) of a multi-document text.
+pub fn locate_key_in_document(text: &str, index: usize, path: &str) -> Option<(u64, u64)> {
+    let trees = read_trees(text).ok()?;
+    let tree = trees.get(index)?;
+    tree::key_at(tree, path).or_else(|| Some(tree::at(resolve(tree, path).deepest)))
 }
 
 /// [`locate`] in document `index` (counting non-empty documents) of a multi-document text.

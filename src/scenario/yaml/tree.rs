@@ -24,7 +24,18 @@ pub(super) enum Node {
     /// A sequence.
     List(Vec<Spanned<Node>>),
     /// A mapping, keys in the order written.
-    Map(Vec<(String, Spanned<Node>)>),
+    Map(Vec<Entry>),
+}
+
+/// One key of a mapping, where the key is written, and its value.
+#[derive(Debug)]
+pub(super) struct Entry {
+    /// The key's text.
+    pub key: String,
+    /// The key's line and column.
+    pub key_at: (u64, u64),
+    /// The value.
+    pub value: Spanned<Node>,
 }
 
 impl Node {
@@ -75,7 +86,7 @@ fn tree_path_pop() {
 /// Reads `text` as a plain tree; on error, also returns the path reached.
 pub(super) fn read_tree(text: &str) -> Result<Spanned<Node>, Box<(String, YamlError)>> {
     TREE_PATH.with(|p| p.borrow_mut().clear());
-    serde_saphyr::from_str::<Spanned<Node>>(text).map_err(|e| {
+    serde_saphyr::from_str_with_options::<Spanned<Node>>(text, super::options()).map_err(|e| {
         let path = TREE_PATH.with(|p| {
             let mut out = String::new();
             for seg in p.borrow().iter() {
@@ -93,7 +104,7 @@ pub(super) fn read_tree(text: &str) -> Result<Spanned<Node>, Box<(String, YamlEr
 /// Reads every document of `text` (empty documents skipped, as `from_multiple` does).
 pub(super) fn read_trees(text: &str) -> Result<Vec<Spanned<Node>>, YamlError> {
     TREE_PATH.with(|p| p.borrow_mut().clear());
-    serde_saphyr::from_multiple::<Spanned<Node>>(text)
+    serde_saphyr::from_multiple_with_options::<Spanned<Node>>(text, super::options())
 }
 
 impl<'de> Deserialize<'de> for Node {
@@ -165,12 +176,13 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Node>()? {
-            let key = key.key_text();
+        while let Some(key) = map.next_key::<Spanned<Node>>()? {
+            let key_at = at(&key);
+            let key = key.value.key_text();
             tree_path_push(key.clone());
             let value = map.next_value::<Spanned<Node>>()?;
             tree_path_pop();
-            entries.push((key, value));
+            entries.push(Entry { key, key_at, value });
         }
         Ok(Node::Map(entries))
     }
@@ -213,7 +225,7 @@ pub(super) fn resolve<'t>(tree: &'t Spanned<Node>, path: &str) -> Found<'t> {
                 .and_then(|s| s.strip_suffix(']'))
                 .and_then(|s| s.parse::<usize>().ok())
                 .and_then(|n| items.get(n)),
-            Node::Map(entries) => entries.iter().find(|(k, _)| k == seg).map(|(_, v)| v),
+            Node::Map(entries) => entries.iter().find(|e| &e.key == seg).map(|e| &e.value),
             _ => None,
         };
         match next {
@@ -247,6 +259,18 @@ pub(super) fn at(node: &Spanned<Node>) -> (u64, u64) {
     (node.referenced.line(), node.referenced.column())
 }
 
+/// Where the last key of `path` (`a.b.c`: the `c` of mapping `a.b`) is written, if it is.
+pub(super) fn key_at(tree: &Spanned<Node>, path: &str) -> Option<(u64, u64)> {
+    let (parent, key) = match path.rfind('.') {
+        Some(i) => (&path[..i], &path[i + 1..]),
+        None => ("", path),
+    };
+    match &resolve(tree, parent).full?.value {
+        Node::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| e.key_at),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,6 +280,9 @@ mod tests {
         let tree = read_tree("a:\n  b: [1, {c: 2}]\n").unwrap();
         let f = resolve(&tree, "a.b[1].c");
         assert_eq!(at(f.full.unwrap()), (2, 14));
+        assert_eq!(key_at(&tree, "a.b"), Some((2, 3)));
+        assert_eq!(key_at(&tree, "a.b[1].c"), Some((2, 11)));
+        assert_eq!(key_at(&tree, "a.x"), None);
         let f = resolve(&tree, "a.b[0].x");
         assert!(f.full.is_none());
         assert_eq!(f.resolved, "a.b[0]");
