@@ -182,6 +182,8 @@ pub struct World {
     pub(super) faults: Vec<EventSpec>,
     /// The metrics pipeline delivers nothing before this time (a metrics outage).
     pub(super) metrics_out_until: Nanos,
+    /// The first broken invariant (a bug in capsim): the run ends with an internal error.
+    pub(super) broken: Option<String>,
 }
 
 impl World {
@@ -277,6 +279,7 @@ impl World {
             pods_evicted: 0,
             faults: scenario.events.clone(),
             metrics_out_until: 0,
+            broken: None,
         };
         if let Some(c) = &scenario.cluster {
             let groups = scenario.services.len();
@@ -299,6 +302,17 @@ impl World {
             }
         }
         world
+    }
+
+    /// Records that an invariant of the model broke (the first one is kept);
+    /// [`super::simulate`] then fails the run with an internal error.
+    pub(super) fn invariant_broken(&mut self, what: String) {
+        self.broken.get_or_insert(what);
+    }
+
+    /// The first invariant that broke during the run, if any.
+    pub fn broken_invariant(&self) -> Option<&str> {
+        self.broken.as_deref()
     }
 
     /// Expected number of arrivals over the whole run, all services.

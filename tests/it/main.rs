@@ -31,4 +31,5 @@ mod service_headroom;
 mod slo_attainment;
 mod trace_replay;
 mod traffic_incident;
+mod run_failures;
 mod golden;
