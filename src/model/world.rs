@@ -358,15 +358,19 @@ impl World {
         mut self,
         now: Nanos,
     ) -> (Vec<ServiceResult>, Vec<ScalingEvent>, Option<ClusterResult>) {
-        self.close_intervals(now);
+        // Unanswered requests whose client has given up are timed out, in
+        // the last interval's row as in the outcomes; the rest are in flight.
         for r in self
             .requests
             .iter()
-            .filter(|r| r.arrival_ns != FREE && r.measured && !r.dead)
+            .filter(|r| r.arrival_ns != FREE && !r.dead)
         {
             let s = self.pods[r.pod as usize].service as usize;
-            self.recorders[s].unfinished(now, r.arrival_ns);
+            if self.recorders[s].unfinished(now, r.arrival_ns, r.measured) {
+                self.services[s].in_flight -= 1;
+            }
         }
+        self.close_intervals(now);
         let results = self
             .recorders
             .into_iter()

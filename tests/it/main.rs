@@ -31,5 +31,7 @@ mod service_headroom;
 mod slo_attainment;
 mod trace_replay;
 mod traffic_incident;
+mod end_of_run;
+mod run_failures;
 mod run_failures;
 mod golden;
