@@ -7,6 +7,7 @@
 //! service plus one row per interval: it does not grow with requests.
 
 pub mod cluster;
+pub mod instances;
 mod latency;
 mod replicas;
 mod series;
@@ -220,6 +221,7 @@ impl ServiceRecorder {
             latency: self.latency.finish(),
             series: self.series,
             replicas,
+            instances: None,
         }
     }
 }
@@ -239,6 +241,8 @@ pub struct ServiceResult {
     pub series: Vec<IntervalRow>,
     /// Replica counts over the measured part of the run.
     pub replicas: ReplicaStats,
+    /// Its EC2 instances, for a `platform: vm` service (`None` for pods).
+    pub instances: Option<instances::InstanceLog>,
 }
 
 /// Everything one run produced.

@@ -20,6 +20,7 @@ use super::scheduler::{AntiAffinity, PodToPlace};
 use crate::engine::rng::{SimRng, StreamKey};
 use crate::engine::{Model, Scheduler};
 use crate::metrics::cluster::{ClusterResult, ClusterRow, NodeRecord};
+use crate::metrics::instances::InstanceLog;
 use crate::metrics::{ReplicaStats, ScalingEvent, ServiceRecorder, ServiceResult};
 use crate::scenario::{EventSpec, MemoryUsageSpec, Platform, Scenario};
 use crate::units::{NANOS_PER_SEC, Nanos, nanos_to_secs};
@@ -155,6 +156,10 @@ pub(super) struct ServiceState {
     pub revision: u32,
     /// A rolling deployment under way.
     pub rollout: Option<Box<super::rollout::Rollout>>,
+    /// A `platform: vm` service's EC2 instances (for the bill).
+    pub instances: Option<InstanceLog>,
+    /// The pod of each of `instances`' stays.
+    pub instance_pods: Vec<u32>,
 }
 
 /// The state of one run.
@@ -250,6 +255,17 @@ impl World {
                 unschedulable: None,
                 revision: 0,
                 rollout: None,
+                instances: match &s.platform {
+                    Platform::Vm { instance_type, .. } => Some(InstanceLog {
+                        instance_type: instance_type.clone(),
+                        price_usd_per_hour: crate::scenario::catalog::lookup(instance_type)
+                            .expect("validation accepts only catalog instance types")
+                            .on_demand_usd_per_hour,
+                        stays: Vec::new(),
+                    }),
+                    Platform::Kubernetes => None,
+                },
+                instance_pods: Vec::new(),
             });
             recorders.push(ServiceRecorder::new(
                 s.request.timeout_ns,
@@ -377,7 +393,9 @@ impl World {
             .zip(self.services)
             .map(|(rec, mut s)| {
                 s.replicas.close(now);
-                rec.into_result(s.name, s.replicas)
+                let mut result = rec.into_result(s.name, s.replicas);
+                result.instances = s.instances;
+                result
             })
             .collect();
         let cluster = self.cluster.as_ref().map(|c| ClusterResult {
