@@ -110,11 +110,21 @@ fn run(args: RunArgs) -> Result<i32, Error> {
         jobs,
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };
-    let runs = runner::run_all(&s, options)?;
-    let summary = analysis::summarize(&s, &runs);
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("reports").join(&s.name));
+    // The report folder must be writable before hours of simulation, not after.
+    let created = report::prepare_dir(&out)?;
+    let runs = match runner::run_all(&s, options) {
+        Ok(runs) => runs,
+        Err(e) => {
+            if created {
+                report::discard_dir(&out);
+            }
+            return Err(e);
+        }
+    };
+    let summary = analysis::summarize(&s, &runs);
     let written = report::write_report(&out, &summary, &runs, &[DEFAULT_PROFILE])?;
     if !args.quiet {
         match args.format {

@@ -151,11 +151,15 @@ pub enum Error {
     Input(Box<InputError>),
     /// A run stopped because it handled more events than its budget.
     #[error(
-        "run {run} stopped: {events} events handled by simulated time {at}, the event budget\n  hint: the scenario generates far more events than its traffic implies (a runaway scenario); if it is meant to, raise limits.max_events"
+        "run {run} stopped: {events} events handled by simulated time {at}, the event budget\n  hint: the scenario generates far more events than its traffic implies (a runaway scenario); if it is meant to, raise limits.max_events; `--seed {seed} --replications {replications}` reproduces this run (it is the last)"
     )]
     Budget {
-        /// Which run (profile/replication) stopped.
+        /// Which run stopped: its seed, profile and replication, in words.
         run: String,
+        /// The scenario seed of the run.
+        seed: u64,
+        /// Replications that reproduce it (its replication index + 1).
+        replications: u32,
         /// The budget.
         events: u64,
         /// Simulated time when it stopped, formatted.

@@ -50,30 +50,38 @@ pub fn run_all(scenario: &Scenario, options: RunOptions) -> Result<Vec<RunResult
                 bar.inc(1);
                 result
             })
-            .collect::<Result<Vec<_>, Error>>()
+            .collect::<Vec<Result<RunResult, Error>>>()
     });
     bar.finish_and_clear();
-    results
+    // The first failure in run order, whatever the threads: the same error at any --jobs.
+    results.into_iter().collect()
 }
 
 /// Runs one replication and checks the conservation invariant on its results.
 pub fn run_one(scenario: &Scenario, profile: u32, replication: u32) -> Result<RunResult, Error> {
+    let seed = scenario.seed;
     let result = model::simulate(scenario, profile, replication).map_err(|e| match e {
         EngineError::BudgetExhausted { budget, at_ns } => Error::Budget {
-            run: format!("replication {replication}"),
+            run: format!("(seed {seed}, replication {replication})"),
+            seed,
+            replications: replication + 1,
             events: budget,
             at: format_duration(at_ns),
         },
+        EngineError::Invariant(what) => {
+            Error::Internal(format!("seed {seed}, replication {replication}: {what}"))
+        }
     })?;
     for s in &result.services {
         if !s.outcomes.is_balanced() {
             return Err(Error::Internal(format!(
-                "service {} in replication {replication}: offered {} ≠ completed {} + rejected {} + timed out {} + in flight {}",
+                "service {} in seed {seed}, replication {replication}: offered {} ≠ completed {} + rejected {} + timed out {} + failed {} + in flight {}",
                 s.name,
                 s.outcomes.offered,
                 s.outcomes.completed,
                 s.outcomes.rejected,
                 s.outcomes.timed_out,
+                s.outcomes.failed,
                 s.outcomes.in_flight
             )));
         }

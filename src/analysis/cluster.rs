@@ -50,6 +50,9 @@ pub struct CostSummary {
     pub control_plane: f64,
     /// Instances per node group.
     pub by_group: BTreeMap<String, f64>,
+    /// Instances per `platform: vm` service (absent when there is none).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_service: BTreeMap<String, f64>,
     /// Instances per capacity type (`on-demand`, `spot`, `reserved`).
     pub by_capacity: BTreeMap<String, f64>,
     /// Total ÷ millions of requests offered over the whole run.
@@ -99,6 +102,7 @@ fn cost(runs: &[&RunResult], duration_ns: Nanos) -> CostSummary {
         total: 0.0,
         control_plane: 0.0,
         by_group: BTreeMap::new(),
+        by_service: BTreeMap::new(),
         by_capacity: BTreeMap::new(),
         per_million_requests: None,
     };

@@ -7,6 +7,7 @@
 
 pub mod capacity;
 pub mod cluster;
+pub mod cost;
 pub mod erlang;
 pub mod headroom;
 pub mod service_time;
@@ -54,6 +55,9 @@ pub struct ProfileSummary {
     /// Nodes and headroom, with a cluster.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster: Option<cluster::ClusterSummary>,
+    /// The whole bill: cluster nodes, VM instances, control plane (absent when nothing is billed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_usd: Option<cluster::CostSummary>,
     /// SLO attainment of the services with an SLO together (absent when none has one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slo: Option<slo::SloOverall>,
@@ -274,6 +278,7 @@ fn profile_summary(name: &str, runs: Vec<&RunResult>, scenario: &Scenario) -> Pr
         latency_ci95_ms,
         services,
         cluster: cluster::summarize(&runs, scenario.duration_ns, scenario.warmup_ns),
+        cost_usd: cost::summarize(&runs, scenario.duration_ns),
         slo: slo::overall(&runs, &scenario.services, scenario.warmup_ns),
     }
 }

@@ -7,6 +7,7 @@
 //! service plus one row per interval: it does not grow with requests.
 
 pub mod cluster;
+pub mod instances;
 mod latency;
 mod replicas;
 mod series;
@@ -135,13 +136,20 @@ impl ServiceRecorder {
         }
     }
 
-    /// The run ended with a measured request from `arrival_ns` still unanswered.
-    pub fn unfinished(&mut self, now: Nanos, arrival_ns: Nanos) {
-        if now - arrival_ns > self.timeout_ns {
-            self.outcomes.timed_out += 1;
+    /// The run ends at `now` (before the last `close_interval`) with a
+    /// request from `arrival_ns` still unanswered: timed out if its client
+    /// has given up, else in flight. Returns whether it timed out; the
+    /// caller then no longer counts it in flight, so the last interval's
+    /// row and the outcomes agree.
+    pub fn unfinished(&mut self, now: Nanos, arrival_ns: Nanos, measured: bool) -> bool {
+        let gave_up = now - arrival_ns > self.timeout_ns;
+        if gave_up {
+            self.open.timed_out += 1;
+            self.outcomes.timed_out += measured as u64;
         } else {
-            self.outcomes.in_flight += 1;
+            self.outcomes.in_flight += measured as u64;
         }
+        gave_up
     }
 
     /// Ends the interval in progress at `now` and starts the next.
@@ -213,6 +221,7 @@ impl ServiceRecorder {
             latency: self.latency.finish(),
             series: self.series,
             replicas,
+            instances: None,
         }
     }
 }
@@ -232,6 +241,8 @@ pub struct ServiceResult {
     pub series: Vec<IntervalRow>,
     /// Replica counts over the measured part of the run.
     pub replicas: ReplicaStats,
+    /// Its EC2 instances, for a `platform: vm` service (`None` for pods).
+    pub instances: Option<instances::InstanceLog>,
 }
 
 /// Everything one run produced.

@@ -16,7 +16,8 @@ pub struct IntervalRow {
     pub completed: u64,
     /// Requests rejected by a full queue.
     pub rejected: u64,
-    /// Requests whose client gave up (counted when the server finished them).
+    /// Requests whose client gave up (counted when the server finished them,
+    /// or at the end of the run for those still unanswered).
     pub timed_out: u64,
     /// Requests killed with their pod.
     pub failed: u64,

@@ -73,6 +73,9 @@ pub fn simulate(
     let mut sched = Scheduler::new();
     world.start(&mut sched);
     let stats = engine::run(&mut world, &mut sched, scenario.duration_ns, budget)?;
+    if let Some(what) = world.broken_invariant() {
+        return Err(EngineError::Invariant(what.to_string()));
+    }
     let (services, scaling_events, cluster) = world.finish(scenario.duration_ns);
     Ok(RunResult {
         profile,

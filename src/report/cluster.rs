@@ -78,3 +78,7 @@ pub fn cluster_csv(runs: &[RunResult], profile_names: &[&str]) -> Option<Vec<u8>
     }
     Some(w.into_inner().expect("flush to memory"))
 }
+
+#[cfg(test)]
+#[path = "cluster_tests.rs"]
+mod tests;

@@ -120,3 +120,7 @@ pub fn events_csv(runs: &[RunResult], profile_names: &[&str]) -> Vec<u8> {
     }
     w.into_inner().expect("flush to memory")
 }
+
+#[cfg(test)]
+#[path = "csv_tests.rs"]
+mod tests;

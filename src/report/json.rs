@@ -22,3 +22,7 @@ pub fn summary_json(summary: &Summary) -> Vec<u8> {
     bytes.push(b'\n');
     bytes
 }
+
+#[cfg(test)]
+#[path = "json_tests.rs"]
+mod tests;

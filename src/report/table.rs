@@ -128,6 +128,17 @@ pub fn summary_table(summary: &Summary, markdown: bool) -> String {
                 100.0 * c.headroom.cpu_at_peak,
                 c.spot.interruptions
             ));
+        } else if let Some(cost) = &p.cost_usd {
+            // No cluster: the bill of the VM services' instances.
+            text.push_str(&format!(
+                "\n{}: instances cost ${:.2} ({})",
+                p.name,
+                cost.total,
+                cost.per_million_requests
+                    .map_or("no requests".to_string(), |v| format!(
+                        "${v:.4} per million requests"
+                    )),
+            ));
         }
     }
     for p in &summary.profiles {
@@ -189,6 +200,7 @@ mod tests {
                 }),
                 services: vec![service("api"), service("auth")],
                 cluster: None,
+                cost_usd: None,
                 slo: None,
             }],
         }

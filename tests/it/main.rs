@@ -5,6 +5,7 @@
 //! thread: a run measured on one thread is not disturbed by tests on others.
 
 mod allocations;
+mod arrival_spike;
 mod asg_scenario;
 mod bad_input;
 mod bad_input_cluster;
@@ -18,21 +19,24 @@ mod cluster_faults;
 mod cluster_invariants;
 mod cluster_scenario;
 mod common;
+mod end_of_run;
 mod golden;
 mod hpa_conformance;
 mod hpa_replay;
 mod hpa_scenario;
+mod input_limits;
 mod karpenter_scenario;
 mod layout;
 mod memory;
 mod oracle_queueing;
 mod parser_fuzz;
+mod parser_fuzz_families;
 mod rollout_scenario;
+mod run_failures;
 mod series;
 mod service_headroom;
 mod slo_attainment;
 mod trace_replay;
 mod traffic_incident;
-mod input_limits;
-mod parser_fuzz_families;
 mod validation_fixes;
+mod vm_cost;

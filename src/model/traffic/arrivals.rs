@@ -2,7 +2,12 @@
 //!
 //! Poisson arrivals use thinning (Lewis–Shedler) under a piecewise-constant
 //! envelope: time is cut into cells, each with the maximum of r(t) on it as
-//! the bound. A candidate that would cross into the next cell is discarded
+//! the bound. The cells are a grid of at most 60 s; a grid cell whose bound
+//! would draw more than twice its expected arrivals (plus
+//! [`WASTE_ALLOWANCE`]) — a short spike or incident, a jump at its end — is
+//! cut again where the rate bends or jumps, so a millisecond spike costs
+//! candidates for a millisecond, not for a minute, and every other cell
+//! (and so every ordinary arrival stream) is as on the plain grid. A candidate that would cross into the next cell is discarded
 //! and the draw restarts at the boundary, which is exact because the
 //! exponential distribution is memoryless. Cells where r is constant accept
 //! every candidate without a second draw; elsewhere a candidate whose
@@ -20,6 +25,10 @@ use crate::units::Nanos;
 use rand::RngExt;
 use rand_distr::Exp1;
 
+/// Candidates a grid cell may draw beyond twice its expected arrivals
+/// before it is cut at the rate's corners.
+pub const WASTE_ALLOWANCE: f64 = 100.0;
+
 /// Generates the arrival times of one service, in order.
 #[derive(Debug, Clone)]
 pub struct ArrivalGen {
@@ -27,8 +36,15 @@ pub struct ArrivalGen {
     rate: RateFn,
     end_s: f64,
     cell_w: f64,
-    /// Index of the current envelope cell.
+    /// Where r bends or jumps (ramps, spikes, incidents), in order, and
+    /// whether it jumps there: cells end there too.
+    breaks: Vec<(f64, bool)>,
+    /// Index into `breaks` of the first one after the current cell's start.
+    next_break: usize,
+    /// Index of the grid cell the current cell lies in.
     cell: u64,
+    /// Whether that grid cell is cut at the rate's corners.
+    refined: bool,
     cell_end: f64,
     /// Λ(cell_end), for deterministic arrivals.
     cell_end_integral: f64,
@@ -50,12 +66,16 @@ impl ArrivalGen {
         } else {
             rate.cell_width_s()
         };
+        let breaks = rate.breakpoints(end_s);
         let mut g = ArrivalGen {
             kind,
             rate,
             end_s,
             cell_w,
+            breaks,
+            next_break: 0,
             cell: 0,
+            refined: false,
             cell_end: 0.0,
             cell_end_integral: 0.0,
             bound: 0.0,
@@ -64,7 +84,7 @@ impl ArrivalGen {
             t: 0.0,
             target: 0.5,
         };
-        g.enter_cell(0);
+        g.enter_grid_cell(0);
         g
     }
 
@@ -73,11 +93,27 @@ impl ArrivalGen {
         &self.rate
     }
 
-    fn enter_cell(&mut self, cell: u64) {
+    /// The end of grid cell `cell`.
+    fn grid_end(&self, cell: u64) -> f64 {
+        (cell as f64 * self.cell_w + self.cell_w).min(self.end_s)
+    }
+
+    /// Enters grid cell `cell`: one envelope cell, or, if its bound would
+    /// waste candidates (Poisson only), the first of its pieces.
+    fn enter_grid_cell(&mut self, cell: u64) {
         let start = cell as f64 * self.cell_w;
+        let end = self.grid_end(cell);
         self.cell = cell;
-        self.cell_end = (start + self.cell_w).min(self.end_s);
-        let (lo, hi) = self.rate.bounds(start, self.cell_end);
+        let (lo, hi) = self.rate.bounds(start, end);
+        self.refined = self.kind == Arrivals::Poisson && !self.breaks.is_empty() && {
+            let expected = self.rate.integral(end) - self.rate.integral(start);
+            hi * (end - start) > 2.0 * expected + WASTE_ALLOWANCE
+        };
+        if self.refined {
+            self.enter_piece(start);
+            return;
+        }
+        self.cell_end = end;
         self.bound = hi;
         self.floor = lo;
         self.flat = lo == hi;
@@ -87,13 +123,48 @@ impl ArrivalGen {
         self.t = self.t.max(start);
     }
 
+    /// Enters the piece of the current (refined) grid cell from `start`: it
+    /// ends at the grid cell's end or at the next breakpoint, whichever
+    /// comes first.
+    fn enter_piece(&mut self, start: f64) {
+        while self
+            .breaks
+            .get(self.next_break)
+            .is_some_and(|&(b, _)| b <= start)
+        {
+            self.next_break += 1;
+        }
+        let grid_end = self.grid_end(self.cell);
+        let (end, jump) = match self.breaks.get(self.next_break) {
+            Some(&(b, jump)) if b <= grid_end => (b, jump),
+            _ => (grid_end, false),
+        };
+        self.cell_end = end;
+        // Candidates fall in [start, end): where r jumps at `end`, bound it
+        // up to the float just below (the rate after the jump is not in the cell).
+        let last = if jump && end > start {
+            f64::from_bits(end.to_bits() - 1).max(start)
+        } else {
+            end
+        };
+        let (lo, hi) = self.rate.bounds(start, last);
+        self.bound = hi;
+        self.floor = lo;
+        self.flat = lo == hi;
+        self.t = self.t.max(start);
+    }
+
     fn next_cell(&mut self) -> bool {
         if self.cell_end >= self.end_s {
             self.t = self.end_s;
             return false;
         }
         self.t = self.cell_end;
-        self.enter_cell(self.cell + 1);
+        if self.refined && self.cell_end < self.grid_end(self.cell) {
+            self.enter_piece(self.cell_end);
+        } else {
+            self.enter_grid_cell(self.cell + 1);
+        }
         true
     }
 
@@ -174,6 +245,10 @@ impl ArrivalGen {
         Some(x)
     }
 }
+
+#[cfg(test)]
+#[path = "arrivals_tests.rs"]
+mod envelope_tests;
 
 #[cfg(test)]
 mod tests {

@@ -109,6 +109,14 @@ impl Window {
         w
     }
 
+    /// Appends the times in (0, `end_s`) where the window's trapezoid bends,
+    /// each with whether it jumps there.
+    pub(super) fn corners(&self, end_s: f64, out: &mut Vec<(f64, bool)>) {
+        if let Part::Linear { points, .. } = &self.shape {
+            crate::model::traffic::rate::linear_corners(points, end_s, out);
+        }
+    }
+
     /// ∫ₐᵇ shape × base, for [a, b] within one piece.
     fn piece(&self, a: f64, b: f64, base: &[Part]) -> f64 {
         let h = b - a;

@@ -224,6 +224,20 @@ fn linear_rate(points: &[(f64, f64)], after: f64, t: f64) -> f64 {
     }
 }
 
+/// Appends the corners in (0, `end_s`) of the piecewise-linear function
+/// through `points`, each with whether it jumps there (two points at one
+/// time with different values).
+pub(super) fn linear_corners(points: &[(f64, f64)], end_s: f64, out: &mut Vec<(f64, bool)>) {
+    for (i, &(t, r)) in points.iter().enumerate() {
+        if t > 0.0 && t < end_s {
+            let jump = points
+                .get(i + 1)
+                .is_some_and(|&(t2, r2)| t2 == t && r2 != r);
+            out.push((t, jump));
+        }
+    }
+}
+
 /// ∫₀ᵗ of the piecewise-linear function of [`linear_rate`].
 fn linear_integral(points: &[(f64, f64)], after: f64, t: f64) -> f64 {
     if t <= 0.0 {
@@ -374,6 +388,29 @@ impl RateFn {
                 let (l, h) = w.bounds(a, b, base);
                 (lo + l, hi + h)
             })
+    }
+
+    /// The times in (0, `end_s`) where a ramp, spike or traffic incident
+    /// bends or jumps, in order, each with whether r jumps there. The
+    /// thinning envelope cuts its cells there too, so a short spike costs
+    /// candidates in proportion to its own length, not to a whole cell's.
+    pub fn breakpoints(&self, end_s: f64) -> Vec<(f64, bool)> {
+        let mut out = Vec::new();
+        for p in &self.parts {
+            if let Part::Linear { points, .. } = p {
+                linear_corners(points, end_s, &mut out);
+            }
+        }
+        for w in &self.windows {
+            w.corners(end_s, &mut out);
+        }
+        out.sort_by(|a, b| a.0.total_cmp(&b.0));
+        out.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            kept.1 |= same && later.1;
+            same
+        });
+        out
     }
 
     /// True when r is the same at every time.

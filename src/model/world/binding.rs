@@ -67,8 +67,14 @@ impl World {
     }
 
     pub(super) fn node_started(&mut self, id: u32, now: Nanos) {
+        // Always on (node launches are rare): the node log is indexed by node id.
+        if self.node_log.len() != id as usize {
+            let logged = self.node_log.len();
+            self.invariant_broken(format!(
+                "node {id} started at {now} ns, but the node log holds {logged} nodes"
+            ));
+        }
         let c = self.cluster.as_ref().expect("nodes imply a cluster");
-        debug_assert_eq!(self.node_log.len(), id as usize);
         self.node_log.push(c.record(id, now));
     }
 

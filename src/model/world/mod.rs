@@ -20,6 +20,7 @@ mod spot;
 use crate::engine::rng::{SimRng, StreamKey};
 use crate::engine::{Model, Scheduler};
 use crate::metrics::cluster::{ClusterResult, ClusterRow, NodeRecord};
+use crate::metrics::instances::InstanceLog;
 use crate::metrics::{ReplicaStats, ScalingEvent, ServiceRecorder, ServiceResult};
 use crate::model::cluster::kube_scheduler::{AntiAffinity, PodToPlace};
 use crate::model::cluster::state::Cluster;
@@ -166,6 +167,10 @@ pub(super) struct ServiceState {
     pub revision: u32,
     /// A rolling deployment under way.
     pub rollout: Option<Box<crate::model::world::rollout::Rollout>>,
+    /// A `platform: vm` service's EC2 instances (for the bill).
+    pub instances: Option<InstanceLog>,
+    /// The pod of each of `instances`' stays.
+    pub instance_pods: Vec<u32>,
 }
 
 /// The state of one run.
@@ -193,6 +198,8 @@ pub struct World {
     pub(super) faults: Vec<EventSpec>,
     /// The metrics pipeline delivers nothing before this time (a metrics outage).
     pub(super) metrics_out_until: Nanos,
+    /// The first broken invariant (a bug in capsim): the run ends with an internal error.
+    pub(super) broken: Option<String>,
 }
 
 impl World {
@@ -259,6 +266,17 @@ impl World {
                 unschedulable: None,
                 revision: 0,
                 rollout: None,
+                instances: match &s.platform {
+                    Platform::Vm { instance_type, .. } => Some(InstanceLog {
+                        instance_type: instance_type.clone(),
+                        price_usd_per_hour: crate::spec::catalog::lookup(instance_type)
+                            .expect("validation accepts only catalog instance types")
+                            .on_demand_usd_per_hour,
+                        stays: Vec::new(),
+                    }),
+                    Platform::Kubernetes => None,
+                },
+                instance_pods: Vec::new(),
             });
             recorders.push(ServiceRecorder::new(
                 s.request.timeout_ns,
@@ -288,6 +306,7 @@ impl World {
             pods_evicted: 0,
             faults: scenario.events.clone(),
             metrics_out_until: 0,
+            broken: None,
         };
         if let Some(c) = &scenario.cluster {
             let groups = scenario.services.len();
@@ -310,6 +329,17 @@ impl World {
             }
         }
         world
+    }
+
+    /// Records that an invariant of the model broke (the first one is kept);
+    /// [`super::simulate`] then fails the run with an internal error.
+    pub(super) fn invariant_broken(&mut self, what: String) {
+        self.broken.get_or_insert(what);
+    }
+
+    /// The first invariant that broke during the run, if any.
+    pub fn broken_invariant(&self) -> Option<&str> {
+        self.broken.as_deref()
     }
 
     /// Expected number of arrivals over the whole run, all services.
@@ -355,22 +385,28 @@ impl World {
         mut self,
         now: Nanos,
     ) -> (Vec<ServiceResult>, Vec<ScalingEvent>, Option<ClusterResult>) {
-        self.close_intervals(now);
+        // Unanswered requests whose client has given up are timed out, in
+        // the last interval's row as in the outcomes; the rest are in flight.
         for r in self
             .requests
             .iter()
-            .filter(|r| r.arrival_ns != FREE && r.measured && !r.dead)
+            .filter(|r| r.arrival_ns != FREE && !r.dead)
         {
             let s = self.pods[r.pod as usize].service as usize;
-            self.recorders[s].unfinished(now, r.arrival_ns);
+            if self.recorders[s].unfinished(now, r.arrival_ns, r.measured) {
+                self.services[s].in_flight -= 1;
+            }
         }
+        self.close_intervals(now);
         let results = self
             .recorders
             .into_iter()
             .zip(self.services)
             .map(|(rec, mut s)| {
                 s.replicas.close(now);
-                rec.into_result(s.name, s.replicas)
+                let mut result = rec.into_result(s.name, s.replicas);
+                result.instances = s.instances;
+                result
             })
             .collect();
         let cluster = self.cluster.as_ref().map(|c| ClusterResult {

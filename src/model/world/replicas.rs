@@ -11,6 +11,7 @@
 //! already given up).
 
 use crate::engine::Scheduler;
+use crate::metrics::instances::InstanceStay;
 use crate::model::service::lifecycle::Stage;
 use crate::model::service::pipeline::History;
 use crate::model::service::pod::Pod;
@@ -23,8 +24,18 @@ impl World {
         let id = self.pods.len() as u32;
         self.pods
             .push(Pod::new(s, t.concurrency, t.queue_limit, t.cpu_limit_cores));
+        // A VM instance is billed from its launch (pods from before the run: from time 0).
+        let launched_ns = life.created.max(0) as Nanos;
         self.lives.push(life);
-        self.services[s as usize].pods.push(id);
+        let svc = &mut self.services[s as usize];
+        svc.pods.push(id);
+        if let Some(log) = &mut svc.instances {
+            log.stays.push(InstanceStay {
+                launched_ns,
+                stopped_ns: None,
+            });
+            svc.instance_pods.push(id);
+        }
         id
     }
 
@@ -252,6 +263,13 @@ impl World {
         let s = self.pods[id as usize].service as usize;
         let svc = &mut self.services[s];
         svc.pods.retain(|&p| p != id);
+        // A VM instance's billing ends when it terminates, after draining.
+        if let (Some(log), Some(i)) = (
+            &mut svc.instances,
+            svc.instance_pods.iter().rposition(|&p| p == id),
+        ) {
+            log.stays[i].stopped_ns = Some(now);
+        }
         if was == Stage::Terminating {
             svc.terminating -= 1;
         }

@@ -157,7 +157,11 @@ impl World {
                 ),
             });
         }
-        debug_assert!(false, "rollout of service {s} does not settle");
+        // Always on: a rollout that keeps stepping is a bug, reported as an internal error.
+        self.invariant_broken(format!(
+            "the rolling deployment of service {} does not settle within {MAX_STEPS} steps at {} ns",
+            self.services[s as usize].name, now
+        ));
     }
 
     /// Service `s`'s replica count becomes `desired` mid-rollout: its ReplicaSets scale in proportion.
