@@ -17,6 +17,7 @@ mod cli;
 mod cluster_cost;
 mod cluster_faults;
 mod cluster_invariants;
+mod cluster_large;
 mod cluster_scenario;
 mod hpa_conformance;
 mod hpa_replay;
