@@ -18,6 +18,7 @@ mod cluster_cost;
 mod cluster_faults;
 mod cluster_invariants;
 mod cluster_large;
+mod cluster_placement;
 mod cluster_scenario;
 mod hpa_conformance;
 mod hpa_replay;
