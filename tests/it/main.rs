@@ -21,6 +21,7 @@ mod cluster_large;
 mod cluster_placement;
 mod cluster_scenario;
 mod hpa_conformance;
+mod hpa_e2e_timing;
 mod hpa_replay;
 mod hpa_scenario;
 mod karpenter_scenario;
