@@ -81,8 +81,13 @@ impl<'a> Bins<'a> {
     /// Counts `pod` (±1) on node `i` under its app key.
     fn count(&mut self, i: usize, pod: &PodNeeds, delta: i32) {
         if let Some(k) = pod.app_key() {
-            let n = self.apps[i].entry(k.to_string()).or_insert(0);
-            *n = n.saturating_add_signed(delta);
+            let apps = &mut self.apps[i];
+            match apps.get_mut(k) {
+                Some(n) => *n = n.saturating_add_signed(delta),
+                None => {
+                    apps.insert(k.to_string(), u32::try_from(delta.max(0)).unwrap_or(0));
+                }
+            }
             self.zones.add(k, zone_of(self.labels[i]), delta);
         }
     }

@@ -103,27 +103,32 @@ pub fn check(pod: &PodNeeds, rules: PodRules, node: NodeFacts) -> Result<(), Mis
     Ok(())
 }
 
-/// Pods per (app, zone), for spread rules.
+/// Pods per (app, zone), for spread rules (looked up without allocating).
 #[derive(Debug, Clone, Default)]
 pub struct ZoneTally {
-    counts: BTreeMap<(String, String), u32>,
+    counts: BTreeMap<String, BTreeMap<String, u32>>,
 }
 
 impl ZoneTally {
     /// Pods of `app` in `zone`.
     pub fn get(&self, app: &str, zone: &str) -> u32 {
         self.counts
-            .get(&(app.to_string(), zone.to_string()))
+            .get(app)
+            .and_then(|z| z.get(zone))
             .copied()
             .unwrap_or(0)
     }
 
     /// Adds `delta` pods of `app` in `zone`.
     pub fn add(&mut self, app: &str, zone: &str, delta: i32) {
-        let n = self
-            .counts
-            .entry((app.to_string(), zone.to_string()))
-            .or_insert(0);
+        if !self.counts.contains_key(app) {
+            self.counts.insert(app.to_string(), BTreeMap::new());
+        }
+        let zones = self.counts.get_mut(app).expect("just inserted");
+        if !zones.contains_key(zone) {
+            zones.insert(zone.to_string(), 0);
+        }
+        let n = zones.get_mut(zone).expect("just inserted");
         *n = n.saturating_add_signed(delta);
     }
 
