@@ -8,6 +8,7 @@ mod common;
 mod allocations;
 mod asg_scenario;
 mod bad_input;
+mod bad_input_ca_flags;
 mod bad_input_cluster;
 mod bad_input_events;
 mod bad_input_karpenter;
