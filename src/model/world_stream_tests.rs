@@ -123,7 +123,11 @@ fn renaming_changes_only_the_renamed_streams() {
     );
     let (g0, g1) = (group_draws(&base), group_draws(&other));
     assert_eq!(g0[0], g1[0], "the untouched group keeps its draws");
-    assert_ne!((g0[1].1, g0[1].2), (g1[1].1, g1[1].2), "renamed group: new streams");
+    assert_ne!(
+        (g0[1].1, g0[1].2),
+        (g1[1].1, g1[1].2),
+        "renamed group: new streams"
+    );
     let (s0, s1) = (service_draws(&base), service_draws(&other));
     assert_eq!(s0[0], s1[0], "the untouched service keeps its draws");
     assert_ne!(s0[1].1, s1[1].1, "renamed service: new streams");

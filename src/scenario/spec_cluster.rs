@@ -92,14 +92,12 @@ impl ServiceSpec {
             tolerations: self.placement.tolerations.clone(),
             one_per_node: matches!(self.placement.anti_affinity, Some(AntiAffinity::Required))
                 .then(|| self.name.clone()),
-            zone_spread: self
-                .placement
-                .zone_spread
-                .filter(|s| s.hard)
-                .map(|s| crate::model::cluster::SpreadRule {
+            zone_spread: self.placement.zone_spread.filter(|s| s.hard).map(|s| {
+                crate::model::cluster::SpreadRule {
                     app: self.name.clone(),
                     max_skew: s.max_skew,
-                }),
+                }
+            }),
         }
     }
 }

@@ -27,16 +27,20 @@ services:
 
 #[test]
 fn the_flag_is_a_cluster_autoscaler_setting() {
-    let ca = scenario("{ kind: cluster-autoscaler, ignore_daemonsets_utilization: true }")
-        .replace("  node_pools: [ { name: p, instance_types: [m5.large] } ]\n", "");
+    let ca = scenario("{ kind: cluster-autoscaler, ignore_daemonsets_utilization: true }").replace(
+        "  node_pools: [ { name: p, instance_types: [m5.large] } ]\n",
+        "",
+    );
     let out = validate(&ca);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
 }
 
 #[test]
 fn karpenter_refuses_the_flag() {
-    let text = scenario("{ kind: karpenter, ignore_daemonsets_utilization: false }")
-        .replace("  node_groups: [ { name: g, instance_type: m5.large, min: 1, max: 4 } ]\n", "");
+    let text = scenario("{ kind: karpenter, ignore_daemonsets_utilization: false }").replace(
+        "  node_groups: [ { name: g, instance_type: m5.large, min: 1, max: 4 } ]\n",
+        "",
+    );
     let out = validate(&text);
     out.fails_with(&[
         "cluster.node_autoscaler.ignore_daemonsets_utilization",
@@ -49,7 +53,10 @@ fn karpenter_refuses_the_flag() {
 #[test]
 fn the_flag_is_a_boolean() {
     let text = scenario("{ kind: cluster-autoscaler, ignore_daemonsets_utilization: sometimes }")
-        .replace("  node_pools: [ { name: p, instance_types: [m5.large] } ]\n", "");
+        .replace(
+            "  node_pools: [ { name: p, instance_types: [m5.large] } ]\n",
+            "",
+        );
     let out = validate(&text);
     out.fails_with(&["ignore_daemonsets_utilization"]);
     assert!(out.stderr.contains("s.yaml:6:"), "{}", out.stderr);

@@ -46,7 +46,10 @@ fn hundred_thousand_initial_nodes_start_in_linear_time() {
     let c = results[0].cluster.as_ref().expect("a cluster");
     assert_eq!(c.nodes.len(), 100_000);
     let count = |z: &str| c.nodes.iter().filter(|n| n.zone == z).count();
-    assert_eq!((count("a"), count("b"), count("c")), (33_334, 33_333, 33_333));
+    assert_eq!(
+        (count("a"), count("b"), count("c")),
+        (33_334, 33_333, 33_333)
+    );
     assert!(
         elapsed.as_secs() < 30,
         "100,000 initial nodes took {elapsed:?}: node creation is not linear"

@@ -49,7 +49,12 @@ fn required_anti_affinity_gets_one_node_per_pod() {
         .filter(|e| e.source == "cluster-autoscaler" && e.reason.starts_with("ScaleUp"))
         .map(|e| (e.from, e.to))
         .collect();
-    assert_eq!(ups, vec![(0, 8)], "one scale-up, of 8 nodes: {:?}", r.scaling_events);
+    assert_eq!(
+        ups,
+        vec![(0, 8)],
+        "one scale-up, of 8 nodes: {:?}",
+        r.scaling_events
+    );
     let last = c.series.last().expect("rows");
     assert_eq!(last.nodes[0], (8, 0), "8 Ready nodes at the end");
     assert_eq!(last.pending_pods, 0);
@@ -82,7 +87,12 @@ fn hard_zone_spread_is_estimated_as_the_scheduler_places() {
     let runs = run(&scenario(SPREAD));
     let c = runs[0].cluster.as_ref().expect("a cluster");
     let last = c.series.last().expect("rows");
-    assert_eq!(last.nodes, vec![(2, 0), (2, 0), (2, 0)], "{:?}", runs[0].scaling_events);
+    assert_eq!(
+        last.nodes,
+        vec![(2, 0), (2, 0), (2, 0)],
+        "{:?}",
+        runs[0].scaling_events
+    );
     assert_eq!(last.pending_pods, 0);
     let live = |z: &str| {
         c.nodes

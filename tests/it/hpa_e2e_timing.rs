@@ -33,7 +33,14 @@ fn usage(n: u32) -> u32 {
 }
 
 /// The scenario: `phases` are (from second, millicores in total).
-fn yaml(init: u32, min: u32, max: u32, phases: &[(u32, u32)], behavior: &str, pipeline: &str) -> String {
+fn yaml(
+    init: u32,
+    min: u32,
+    max: u32,
+    phases: &[(u32, u32)],
+    behavior: &str,
+    pipeline: &str,
+) -> String {
     let mut rates = String::new();
     for (i, &(at, milli)) in phases.iter().enumerate() {
         let end = phases.get(i + 1).map_or(4000, |p| p.0);
@@ -111,10 +118,20 @@ const DELAY_0: &str = "metrics_pipeline: { resource: { delay: 0s } }";
 #[test]
 fn scale_down_soon_after_the_stabilization_period() {
     let b = "        scaleUp: { stabilizationWindowSeconds: 0 }\n        scaleDown: { stabilizationWindowSeconds: 60 }";
-    let m = moves(&yaml(1, 1, 5, &[(0, usage(1)), (60, usage(3)), (400, usage(2))], b, ""));
+    let m = moves(&yaml(
+        1,
+        1,
+        5,
+        &[(0, usage(1)), (60, usage(3)), (400, usage(2))],
+        b,
+        "",
+    ));
     assert!(observed(&m, 3, 60.0) - 60.0 < REACTION_S + 60.0, "{m:?}");
     let waited = observed(&m, 2, 400.0) - 400.0;
-    assert!(waited > 60.0 && waited < 60.0 + REACTION_S, "waited {waited} s: {m:?}");
+    assert!(
+        waited > 60.0 && waited < 60.0 + REACTION_S,
+        "waited {waited} s: {m:?}"
+    );
 }
 
 /// "with long upscale stabilization window: should scale up only after the
@@ -131,7 +148,10 @@ fn scale_up_only_after_the_stabilization_period() {
     };
     let w = waited("");
     assert!(w > 180.0 && w < 180.0 + REACTION_S, "waited {w} s");
-    assert!(waited(DELAY_0) >= 180.0 + REACTION_S, "the zero-age pipeline used to miss it");
+    assert!(
+        waited(DELAY_0) >= 180.0 + REACTION_S,
+        "the zero-age pipeline used to miss it"
+    );
 }
 
 /// "with scale limited by number of Pods rate" and "by percentage", both
@@ -158,7 +178,10 @@ fn scale_limited_by_pods_and_percentage_per_minute() {
         let t1 = observed(&m, first, 60.0);
         let t2 = observed(&m, second, t1);
         assert!(t1 - 60.0 < deadline, "{init} → {first}: {m:?}");
-        assert!(t2 - t1 >= 60.0 && t2 - t1 < deadline, "{first} → {second}: {m:?}");
+        assert!(
+            t2 - t1 >= 60.0 && t2 - t1 < deadline,
+            "{first} → {second}: {m:?}"
+        );
     }
 }
 
@@ -177,7 +200,10 @@ fn recommendation_stays_in_range_over_two_stabilization_windows() {
     assert!(still(&m, 600.0, 180.0), "{m:?}");
     assert!(observed(&m, 2, 780.0) - 780.0 < buffer, "{m:?}");
     let old = moves(&yaml(1, 1, 5, &phases, b, DELAY_0));
-    assert!(!still(&old, 60.0, 180.0) && !still(&old, 600.0, 180.0), "{old:?}");
+    assert!(
+        !still(&old, 60.0, 180.0) && !still(&old, 600.0, 180.0),
+        "{old:?}"
+    );
 }
 
 /// "should keep recommendation within the range with stabilization window and
@@ -187,7 +213,10 @@ fn recommendation_stays_in_range_with_window_and_pod_rate() {
     let b = "        scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: Max, policies: [ { type: Pods, value: 1, periodSeconds: 120 } ] }\n        scaleDown: { stabilizationWindowSeconds: 180 }";
     let phases = [(0, usage(2)), (60, usage(4)), (700, usage(2))];
     let check = |m: &[(f64, u32, u32)]| {
-        let in_range = m.iter().filter(|e| e.0 >= 60.0 && e.0 <= 180.0).all(|e| (2..=3).contains(&e.2));
+        let in_range = m
+            .iter()
+            .filter(|e| e.0 >= 60.0 && e.0 <= 180.0)
+            .all(|e| (2..=3).contains(&e.2));
         let four = observed(m, 4, 60.0);
         let reached = four - 180.0 < 120.0 + REACTION_S + 120.0 && four < 700.0;
         let held = still(m, 700.0, 180.0);
@@ -197,5 +226,8 @@ fn recommendation_stays_in_range_with_window_and_pod_rate() {
     let m = moves(&yaml(2, 2, 5, &phases, b, ""));
     assert_eq!(check(&m), (true, true), "{m:?}");
     let old = moves(&yaml(2, 2, 5, &phases, b, DELAY_0));
-    assert!(!check(&old).1, "the zero-age pipeline scaled down inside the window: {old:?}");
+    assert!(
+        !check(&old).1,
+        "the zero-age pipeline scaled down inside the window: {old:?}"
+    );
 }

@@ -16,7 +16,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::cluster::{NodeFacts, NodeTemplate, PodNeeds, Resources, Taint, ZoneTally, check};
+use crate::model::cluster::{
+    NodeFacts, NodeTemplate, PodNeeds, Resources, Taint, ZoneTally, check,
+};
 use crate::model::scheduler::ZONE_LABEL;
 
 use super::snapshot::ratio;
@@ -41,7 +43,7 @@ pub(crate) struct Bins<'a> {
 }
 
 /// The zone label of a node ("" without one).
-fn zone_of<'l>(labels: &'l BTreeMap<String, String>) -> &'l str {
+fn zone_of(labels: &BTreeMap<String, String>) -> &str {
     labels.get(ZONE_LABEL).map_or("", String::as_str)
 }
 
@@ -120,9 +122,10 @@ impl<'a> Bins<'a> {
                         .one_per_node
                         .and_then(|k| self.apps[i].get(k).copied())
                         .unwrap_or(0),
-                    zone_counts: rules.spread.zip(min).map(|((app, _), min)| {
-                        (self.zones.get(app, zone_of(self.labels[i])), min)
-                    }),
+                    zone_counts: rules
+                        .spread
+                        .zip(min)
+                        .map(|((app, _), min)| (self.zones.get(app, zone_of(self.labels[i])), min)),
                 };
                 check(pod, rules, facts).is_ok()
             })
@@ -228,7 +231,12 @@ pub(crate) fn estimate(
                 z
             });
             let count = |z: &str| {
-                cluster.zones.get(app, z) + if z == zone { added.get(app).copied().unwrap_or(0) } else { 0 }
+                cluster.zones.get(app, z)
+                    + if z == zone {
+                        added.get(app).copied().unwrap_or(0)
+                    } else {
+                        0
+                    }
             };
             let min = zones.iter().map(|z| count(z)).min().unwrap_or(0);
             if (count(zone) + 1).saturating_sub(min) > max_skew {

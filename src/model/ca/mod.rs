@@ -25,9 +25,9 @@ mod tests_down;
 #[cfg(test)]
 mod tests_expander;
 #[cfg(test)]
-mod tests_up;
-#[cfg(test)]
 mod tests_placement;
+#[cfg(test)]
+mod tests_up;
 #[cfg(test)]
 mod tests_utilization;
 

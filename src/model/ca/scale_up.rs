@@ -66,7 +66,12 @@ fn filter_out_schedulable<'s>(
 ) -> (Vec<usize>, Bins<'s>) {
     let mut bins = Bins::default();
     for n in snap.nodes.iter().filter(|n| n.ready && !n.being_deleted) {
-        bins.push_with_pods(n.free(), &n.labels, &n.taints, n.pods.iter().map(|p| &p.needs));
+        bins.push_with_pods(
+            n.free(),
+            &n.labels,
+            &n.taints,
+            n.pods.iter().map(|p| &p.needs),
+        );
     }
     for g in &snap.groups {
         for _ in 0..g.upcoming {

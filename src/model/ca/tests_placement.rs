@@ -52,10 +52,20 @@ fn estimate_gives_one_node_per_anti_affine_pod() {
     // Without the rule, plain FFD packs 4 per node: 2 nodes.
     let plain: Vec<PodNeeds> = (0..8).map(|_| needs(400, 0.5)).collect();
     let plain: Vec<&PodNeeds> = plain.iter().collect();
-    assert_eq!(estimate(&g.template, &plain, &all, 20, &Bins::default()).node_count, 2);
+    assert_eq!(
+        estimate(&g.template, &plain, &all, 20, &Bins::default()).node_count,
+        2
+    );
     // And the whole scale-up asks for 8.
     let mut state = CaState::default();
-    let up = scale_up(&snap, &CaConfig::default(), &mut state, 10 * SEC, &mut rng()).expect("scales up");
+    let up = scale_up(
+        &snap,
+        &CaConfig::default(),
+        &mut state,
+        10 * SEC,
+        &mut rng(),
+    )
+    .expect("scales up");
     assert_eq!(up.delta, 8);
 }
 
@@ -70,9 +80,19 @@ fn upcoming_nodes_take_one_anti_affine_pod_each() {
         nodes: vec![],
         pending: pending_web(8),
     };
-    assert_eq!(unschedulable_pods(&snap, &CaConfig::default(), 10 * SEC).len(), 6);
+    assert_eq!(
+        unschedulable_pods(&snap, &CaConfig::default(), 10 * SEC).len(),
+        6
+    );
     let mut state = CaState::default();
-    let up = scale_up(&snap, &CaConfig::default(), &mut state, 10 * SEC, &mut rng()).expect("scales up");
+    let up = scale_up(
+        &snap,
+        &CaConfig::default(),
+        &mut state,
+        10 * SEC,
+        &mut rng(),
+    )
+    .expect("scales up");
     assert_eq!(up.delta, 6);
 }
 
@@ -108,7 +128,12 @@ fn estimate_respects_hard_zone_spread() {
     };
     let mut bins = Bins::default();
     for n in &snap.nodes {
-        bins.push_with_pods(n.free(), &n.labels, &n.taints, n.pods.iter().map(|p| &p.needs));
+        bins.push_with_pods(
+            n.free(),
+            &n.labels,
+            &n.taints,
+            n.pods.iter().map(|p| &p.needs),
+        );
     }
     let pods: Vec<&PodNeeds> = snap.pending.iter().map(|p| &p.needs).collect();
     let est = estimate(&g.template, &pods, &[0, 1, 2], 20, &bins);

@@ -60,7 +60,10 @@ fn default_keeps_a_node_whose_daemonsets_lift_it_over_the_threshold() {
     // Threshold 0.5 (default). busy: 0.55 > 0.5 → needed. spare: CPU
     // (200 + 2400) / 4000 = 0.65 → needed. Nothing is unneeded.
     let cfg = CaConfig::default();
-    assert!(!cfg.ignore_daemonsets_utilization, "the flag defaults to false");
+    assert!(
+        !cfg.ignore_daemonsets_utilization,
+        "the flag defaults to false"
+    );
     assert_eq!(unneeded_names(&cfg), Vec::<String>::new());
 }
 

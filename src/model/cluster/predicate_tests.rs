@@ -25,7 +25,11 @@ fn room(cpu_milli: i64) -> Resources {
     }
 }
 
-fn facts<'a>(labels: &'a BTreeMap<String, String>, taints: &'a [Taint], free: Resources) -> NodeFacts<'a> {
+fn facts<'a>(
+    labels: &'a BTreeMap<String, String>,
+    taints: &'a [Taint],
+    free: Resources,
+) -> NodeFacts<'a> {
     NodeFacts {
         labels,
         taints,
@@ -40,13 +44,19 @@ fn requests_selector_and_taints() {
     let labels = BTreeMap::new();
     let p = pod(500);
     assert_eq!(check(&p, p.rules(), facts(&labels, &[], room(500))), Ok(()));
-    assert_eq!(check(&p, p.rules(), facts(&labels, &[], room(499))), Err(Misfit::Resources));
+    assert_eq!(
+        check(&p, p.rules(), facts(&labels, &[], room(499))),
+        Err(Misfit::Resources)
+    );
     let hard = [Taint {
         key: "k".into(),
         value: "v".into(),
         effect: TaintEffect::NoSchedule,
     }];
-    assert_eq!(check(&p, p.rules(), facts(&labels, &hard, room(500))), Err(Misfit::Taints));
+    assert_eq!(
+        check(&p, p.rules(), facts(&labels, &hard, room(500))),
+        Err(Misfit::Taints)
+    );
 }
 
 #[test]

@@ -16,7 +16,9 @@ use super::{
     LABEL_ARCH, LABEL_CAPACITY_TYPE, LABEL_INSTANCE_TYPE, LABEL_NODEPOOL, LABEL_ZONE,
     MAX_INSTANCE_TYPES,
 };
-use crate::model::cluster::{CapacityType, NodeFacts, PodNeeds, Resources, Taint, TaintEffect, check};
+use crate::model::cluster::{
+    CapacityType, NodeFacts, PodNeeds, Resources, Taint, TaintEffect, check,
+};
 use crate::units::Nanos;
 
 /// A node in the cluster, as Karpenter sees it for scheduling and consolidation.
@@ -174,7 +176,8 @@ pub fn simulate(
                 labels: &node.labels,
                 taints: &node.taints,
                 free: free[n],
-                same_key_pods: key.map_or(0, |k| placed[n].iter().filter(|&&q| q == k).count() as u32),
+                same_key_pods: key
+                    .map_or(0, |k| placed[n].iter().filter(|&&q| q == k).count() as u32),
                 zone_counts: None,
             };
             if usable[n] && check(pod, pod.rules(), facts).is_ok() {
