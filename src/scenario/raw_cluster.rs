@@ -262,6 +262,9 @@ pub struct RawNodeAutoscaler {
     /// `--scale-down-delay-after-add`.
     #[serde(default)]
     pub scale_down_delay_after_add: Option<Spanned<Duration>>,
+    /// `--ignore-daemonsets-utilization` (default false).
+    #[serde(default)]
+    pub ignore_daemonsets_utilization: Option<bool>,
 }
 
 /// A pod's anti-affinity to its own app's pods, by hostname.

@@ -92,6 +92,12 @@ impl ServiceSpec {
             tolerations: self.placement.tolerations.clone(),
             one_per_node: matches!(self.placement.anti_affinity, Some(AntiAffinity::Required))
                 .then(|| self.name.clone()),
+            zone_spread: self.placement.zone_spread.filter(|s| s.hard).map(|s| {
+                crate::spec::resources::SpreadRule {
+                    app: self.name.clone(),
+                    max_skew: s.max_skew,
+                }
+            }),
         }
     }
 }
@@ -117,6 +123,8 @@ pub enum NodeAutoscalerSpec {
         utilization_threshold: Option<f64>,
         /// `--scale-down-delay-after-add`.
         delay_after_add_ns: Option<Nanos>,
+        /// `--ignore-daemonsets-utilization` (false: DaemonSet pods count in a node's utilisation).
+        ignore_daemonsets_utilization: bool,
     },
     /// Karpenter, provisioning from NodePools.
     Karpenter {

@@ -122,7 +122,7 @@ pub struct NodeTemplate {
 }
 
 /// What a pod needs from a node.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PodNeeds {
     /// Requests (with `pods: 1`).
     pub requests: Resources,
@@ -131,9 +131,21 @@ pub struct PodNeeds {
     /// Tolerations.
     pub tolerations: Vec<Toleration>,
     /// Required anti-affinity by hostname: at most one pod with this key per
-    /// node (the app's name; `None` = no such rule). Karpenter's plan honours
-    /// it; the cluster-autoscaler's estimate does not (docs/cluster-autoscaler.md).
+    /// node (the app's name; `None` = no such rule). Every placer honours it
+    /// through `model::cluster::check`.
     pub one_per_node: Option<String>,
+    /// Hard zone topology spread (`DoNotSchedule`) over the app's pods; `None` =
+    /// none (a `ScheduleAnyway` spread is only a scheduler score).
+    pub zone_spread: Option<SpreadRule>,
+}
+
+/// A hard zone topology-spread constraint over the pods of one app.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SpreadRule {
+    /// The app whose pods are counted (they all carry this rule).
+    pub app: String,
+    /// `maxSkew` (≥ 1).
+    pub max_skew: u32,
 }
 
 impl PodNeeds {
@@ -209,6 +221,7 @@ mod tests {
             node_selector: labels.clone(),
             tolerations: vec![],
             one_per_node: None,
+            zone_spread: None,
         };
         assert!(pod.admits(&labels, &soft));
         assert!(!pod.admits(&labels, &hard));

@@ -131,7 +131,11 @@ pub struct StageSpec {
 /// How metrics reach the autoscalers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PipelineSpec {
-    /// metrics-server (CPU, memory): 15 s resolution, no extra delay by default.
+    /// metrics-server (CPU, memory), a stock cluster's: 15 s resolution (the
+    /// manifest's and Helm chart's `--metric-resolution`), a 15 s window (one
+    /// cAdvisor housekeeping gap, 10–20 s, mean 15 s) and a sample 15 s old when
+    /// the HPA reads it (mean of U[0, 15 s) since the scrape plus the cAdvisor
+    /// sample's age at the scrape): docs/reference/metrics-pipeline.md §1, §5.4.
     pub resource: StageSpec,
     /// Prometheus + adapter (Pods, Object, External): 30 s scrape, 2 min rate window.
     pub custom: StageSpec,
@@ -143,7 +147,7 @@ impl Default for PipelineSpec {
             resource: StageSpec {
                 scrape_ns: 15 * NANOS_PER_SEC,
                 window_ns: 15 * NANOS_PER_SEC,
-                delay_ns: 0,
+                delay_ns: 15 * NANOS_PER_SEC,
             },
             custom: StageSpec {
                 scrape_ns: 30 * NANOS_PER_SEC,

@@ -56,8 +56,8 @@ fn spot_interruptions_follow_the_hazard_and_pods_come_back() {
             };
             exposure_h += (until - n.launched_ns) as f64 / 3.6e12;
         }
-        // Evicted pods are rescheduled: after each notice with no other notice in the
-        // next 5 minutes, all ten pods are Ready again 5 minutes later (replacement node
+        // Evicted pods are rescheduled: after each notice with no other notice before
+        // the check, all ten pods are Ready again 5 minutes later (replacement node
         // boots in 60 s, pull 10 s, probe ≤ 5 s).
         let notices: Vec<u64> = r
             .scaling_events
@@ -66,8 +66,9 @@ fn spot_interruptions_follow_the_hazard_and_pods_come_back() {
             .map(|e| e.at_ns)
             .collect();
         for (i, &t) in notices.iter().enumerate() {
-            let quiet = notices[i + 1..].iter().all(|&u| u > t + 300 * S);
             let check = (t / (60 * S) + 6) * 60 * S;
+            // No other notice until the check (it can be up to 6 min after t).
+            let quiet = notices[i + 1..].iter().all(|&u| u > check);
             if quiet && check <= end {
                 let row = r.services[0]
                     .series

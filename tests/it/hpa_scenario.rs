@@ -16,6 +16,12 @@ use capsim::metrics::ScalingEvent;
 const S: u64 = 1_000_000_000;
 
 fn yaml(hpa: &str, pipeline: &str) -> String {
+    // The cases below read each sample at its own instant (no sample age).
+    let pipeline = if pipeline.is_empty() {
+        "metrics_pipeline: { resource: { delay: 0s } }"
+    } else {
+        pipeline
+    };
     format!(
         "\
 name: step

@@ -2,7 +2,8 @@
 //! entries (files and subfolders) under "uses something of" has no cycle.
 //!
 //! The check reads the sources: every `crate::…` path and every `super::…`
-//! path outside inline test modules is resolved to the module it names
+//! path outside test modules (inline `mod tests {}`, `tests.rs`,
+//! `*_tests.rs`, `test_support.rs`: a model test may parse a scenario) is resolved to the module it names
 //! (the deepest module that is a file or folder of `src/`), following a
 //! `pub use` re-export in a folder's `mod.rs` to the entry that defines the
 //! item. For the deepest folder that holds both ends, the edge runs between
@@ -358,8 +359,12 @@ fn folder_graphs(src: &Path) -> BTreeMap<Module, BTreeMap<String, BTreeSet<Strin
     rust_files(src, &mut paths);
     let mut modules: BTreeMap<Module, String> = BTreeMap::new();
     for p in &paths {
-        if p.file_name().is_some_and(|n| n == "main.rs") {
+        let name = p.file_name().unwrap().to_string_lossy();
+        if name == "main.rs" {
             continue; // the binary: a separate crate
+        }
+        if name == "tests.rs" || name.ends_with("_tests.rs") || name == "test_support.rs" {
+            continue; // test modules: scaffolding (parsing a scenario to test the model), not architecture
         }
         let code = code_of(&fs::read_to_string(p).unwrap());
         modules

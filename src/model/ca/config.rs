@@ -121,6 +121,9 @@ pub struct CaConfig {
     pub scale_down_unready_enabled: bool,
     /// `--scale-down-utilization-threshold`: candidate if max(cpu, mem) utilisation ≤ this (0.5).
     pub scale_down_utilization_threshold: f64,
+    /// `--ignore-daemonsets-utilization` (false): leave DaemonSet pods out of a
+    /// node's utilisation, and their requests out of its allocatable.
+    pub ignore_daemonsets_utilization: bool,
     /// `--max-scale-down-parallelism` (formerly `--max-empty-bulk-delete`): most deletions at once (10).
     pub max_scale_down_parallelism: u32,
     /// `--max-drain-parallelism`: most non-empty nodes drained at once (1).
@@ -178,6 +181,7 @@ impl Default for CaConfig {
             scale_down_unready_time_ns: 20 * MINUTE_NS,
             scale_down_unready_enabled: true,
             scale_down_utilization_threshold: 0.5,
+            ignore_daemonsets_utilization: false,
             max_scale_down_parallelism: 10,
             max_drain_parallelism: 1,
             max_node_provision_time_ns: 15 * MINUTE_NS,

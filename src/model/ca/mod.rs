@@ -25,7 +25,11 @@ mod tests_down;
 #[cfg(test)]
 mod tests_expander;
 #[cfg(test)]
+mod tests_placement;
+#[cfg(test)]
 mod tests_up;
+#[cfg(test)]
+mod tests_utilization;
 
 pub use config::{CaConfig, Expander, PodPricing, parse_expanders};
 pub use expander::{ScaleUpOption, choose, least_waste_score, preferred_node_cores, price_score};

@@ -14,7 +14,7 @@ use crate::units::Nanos;
 
 use super::config::CaConfig;
 use super::fit::Bins;
-use super::snapshot::{NodeView, PodKind, Snapshot, ratio};
+use super::snapshot::{NodeView, PodKind, Snapshot};
 use super::state::CaState;
 
 /// One node to delete now.
@@ -77,7 +77,8 @@ pub fn update_unneeded(
     let mut node_of: Vec<usize> = Vec::new();
     for (i, n) in snap.nodes.iter().enumerate() {
         if n.ready && !n.being_deleted {
-            bin_of[i] = Some(bins.push(n.free(), &n.labels, &n.taints));
+            let pods = n.pods.iter().map(|p| &p.needs);
+            bin_of[i] = Some(bins.push_with_pods(n.free(), &n.labels, &n.taints, pods));
             node_of.push(i);
         }
     }
@@ -117,16 +118,14 @@ pub fn update_unneeded(
     let mut since = BTreeMap::new();
     for (was, i) in candidates {
         let n = &snap.nodes[i];
-        let req = n.requested().plus(sum(&extra[i]));
-        let util = ratio(req.cpu_milli, n.allocatable.cpu_milli)
-            .max(ratio(req.memory_bytes, n.allocatable.memory_bytes));
+        let util = n.utilization(sum(&extra[i]), cfg.ignore_daemonsets_utilization);
         if util > cfg.scale_down_utilization_threshold || n.pods.iter().any(|p| p.blocks_removal) {
             continue;
         }
         if let Some(b) = bin_of[i] {
             bins.set_active(b, false);
         }
-        let mut placed: Vec<(usize, Resources)> = Vec::new();
+        let mut placed: Vec<(usize, &PodNeeds)> = Vec::new();
         let mut ok = true;
         let movable = n
             .pods
@@ -136,7 +135,7 @@ pub fn update_unneeded(
             .chain(extra[i].iter().copied());
         for p in movable {
             match bins.place(p) {
-                Some(dest) => placed.push((dest, p.requests)),
+                Some(dest) => placed.push((dest, p)),
                 None => {
                     ok = false;
                     break;
@@ -144,8 +143,8 @@ pub fn update_unneeded(
             }
         }
         if !ok {
-            for (dest, need) in placed {
-                bins.give(dest, need);
+            for (dest, pod) in placed {
+                bins.give(dest, pod);
             }
             if let Some(b) = bin_of[i] {
                 bins.set_active(b, true);
@@ -247,7 +246,7 @@ pub fn scale_down(
                 empty: want_empty,
                 reason: format!(
                     "utilization {:.3} <= {}, unneeded for {} s{}",
-                    n.utilization(),
+                    n.utilization(Resources::default(), cfg.ignore_daemonsets_utilization),
                     cfg.scale_down_utilization_threshold,
                     (now_ns - since) / 1_000_000_000,
                     if want_empty {

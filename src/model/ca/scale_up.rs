@@ -51,11 +51,27 @@ pub struct ScaleUpDecision {
 /// Pods younger than `--new-pod-scale-up-delay` are ignored. The others are
 /// placed in snapshot order on the free capacity of Ready nodes (nodes
 /// being deleted excluded) and on empty template nodes for each group's
-/// upcoming nodes; whatever does not fit is the trigger.
+/// upcoming nodes, with kube-scheduler's predicate (anti-affinity and hard
+/// zone spread included); whatever does not fit is the trigger.
 pub fn unschedulable_pods(snap: &Snapshot, cfg: &CaConfig, now_ns: Nanos) -> Vec<usize> {
+    filter_out_schedulable(snap, cfg, now_ns).0
+}
+
+/// [`unschedulable_pods`], with the nodes as they are once the other pods
+/// are placed (what the estimator counts spread against).
+fn filter_out_schedulable<'s>(
+    snap: &'s Snapshot,
+    cfg: &CaConfig,
+    now_ns: Nanos,
+) -> (Vec<usize>, Bins<'s>) {
     let mut bins = Bins::default();
     for n in snap.nodes.iter().filter(|n| n.ready && !n.being_deleted) {
-        bins.push(n.free(), &n.labels, &n.taints);
+        bins.push_with_pods(
+            n.free(),
+            &n.labels,
+            &n.taints,
+            n.pods.iter().map(|p| &p.needs),
+        );
     }
     for g in &snap.groups {
         for _ in 0..g.upcoming {
@@ -75,7 +91,7 @@ pub fn unschedulable_pods(snap: &Snapshot, cfg: &CaConfig, now_ns: Nanos) -> Vec
             left.push(i);
         }
     }
-    left
+    (left, bins)
 }
 
 /// Cluster totals counted against `--max-nodes-total`, `--cores-total` and
@@ -130,7 +146,7 @@ pub fn scale_up(
     now_ns: Nanos,
     rng: &mut impl Rng,
 ) -> Option<ScaleUpDecision> {
-    let pods = unschedulable_pods(snap, cfg, now_ns);
+    let (pods, cluster) = filter_out_schedulable(snap, cfg, now_ns);
     if pods.is_empty() {
         return None;
     }
@@ -161,7 +177,7 @@ pub fn scale_up(
             continue;
         }
         let max_new = (g.max_size - g.target_size).min(cfg.max_nodes_per_scaleup);
-        let est = estimate(&g.template, &needs, &fit, max_new);
+        let est = estimate(&g.template, &needs, &fit, max_new, &cluster);
         if est.node_count > 0 {
             options.push(ScaleUpOption {
                 group: gi,

@@ -97,11 +97,23 @@ impl NodeView {
         self.allocatable.minus(self.requested())
     }
 
-    /// `max(cpuReq/allocCPU, memReq/allocMem)` (`simulator/utilization/info.go`).
-    pub fn utilization(&self) -> f64 {
-        let req = self.requested();
-        ratio(req.cpu_milli, self.allocatable.cpu_milli)
-            .max(ratio(req.memory_bytes, self.allocatable.memory_bytes))
+    /// Scale-down utilisation with `extra` requests added (pending pods placed
+    /// here): the larger of CPU and memory of `CalculateUtilizationOfResource`
+    /// (`simulator/utilization/info.go`), Σ pod requests ÷ allocatable, every
+    /// pod counted (`--ignore-daemonsets-utilization=false`, the default). With
+    /// `ignore_daemonsets`, DaemonSet pods leave the sum and their requests are
+    /// taken off allocatable: Σ other requests ÷ (allocatable − Σ DaemonSet).
+    pub fn utilization(&self, extra: Resources, ignore_daemonsets: bool) -> f64 {
+        let (mut counted, mut daemonsets) = (extra, Resources::default());
+        for p in &self.pods {
+            if ignore_daemonsets && p.kind == PodKind::DaemonSet {
+                daemonsets = daemonsets.plus(p.needs.requests);
+            } else {
+                counted = counted.plus(p.needs.requests);
+            }
+        }
+        let room = self.allocatable.minus(daemonsets);
+        ratio(counted.cpu_milli, room.cpu_milli).max(ratio(counted.memory_bytes, room.memory_bytes))
     }
 
     /// No pods other than DaemonSet and mirror pods.

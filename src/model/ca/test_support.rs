@@ -42,6 +42,7 @@ pub fn needs(cpu_milli: i64, mem_gib: f64) -> PodNeeds {
         node_selector: BTreeMap::new(),
         tolerations: vec![],
         one_per_node: None,
+        zone_spread: None,
     }
 }
 

@@ -8,7 +8,9 @@
 //! hostname — no pod of the same app on the node (`InterPodAffinity`); zone
 //! topology spread with `whenUnsatisfiable: DoNotSchedule` — placing the pod
 //! keeps (pods of the app in the node's zone + 1) − (fewest in any eligible
-//! zone) ≤ maxSkew (`PodTopologySpread`).
+//! zone) ≤ maxSkew (`PodTopologySpread`). The last four are
+//! [`super::check`], the predicate the cluster-autoscaler and
+//! Karpenter place pods with too.
 //!
 //! Scores (0–100 each, weighted as the default scheduler profile weights
 //! them): `NodeResourcesFit` ×1 — least-allocated (default) or most-allocated,
@@ -27,6 +29,7 @@
 //! where the previous search stopped; so a placement costs O(feasible
 //! nodes found), not O(all nodes), in a large cluster.
 
+use super::{NodeFacts, PodRules, check};
 use crate::spec::resources::{PodNeeds, Resources, Taint, TaintEffect};
 use std::collections::BTreeMap;
 
@@ -201,28 +204,24 @@ impl Scheduler {
         if node.cordoned {
             return Err(0);
         }
-        if !pod.needs.admits(&node.labels, &node.taints) {
-            return Err(1);
-        }
-        if !node
-            .allocatable
-            .minus(node.requested)
-            .fits(pod.needs.requests)
-        {
-            return Err(2);
-        }
-        if pod.anti_affinity == AntiAffinity::Required && node.app_pods(&pod.app) > 0 {
-            return Err(3);
-        }
-        if let (Some(s), Some(min), Some(z)) = (pod.spread, zone_min, zones)
-            && s.hard
-        {
-            let here = z.get(node.zone()).copied().unwrap_or(0);
-            if here + 1 - min > s.max_skew {
-                return Err(4);
-            }
-        }
-        Ok(())
+        // The predicate CA and Karpenter use too (`cluster::check`).
+        let hard_spread = pod.spread.filter(|s| s.hard);
+        let rules = PodRules {
+            one_per_node: (pod.anti_affinity == AntiAffinity::Required).then_some(pod.app.as_str()),
+            spread: hard_spread.map(|s| (pod.app.as_str(), s.max_skew)),
+        };
+        let zone_counts = match (hard_spread, zone_min, zones) {
+            (Some(_), Some(min), Some(z)) => Some((z.get(node.zone()).copied().unwrap_or(0), min)),
+            _ => None,
+        };
+        let facts = NodeFacts {
+            labels: &node.labels,
+            taints: &node.taints,
+            free: node.allocatable.minus(node.requested),
+            same_key_pods: node.app_pods(&pod.app),
+            zone_counts,
+        };
+        check(&pod.needs, rules, facts).map_err(|m| m as usize)
     }
 
     /// A feasible node's raw scores.

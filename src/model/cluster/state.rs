@@ -62,6 +62,9 @@ pub struct GroupState {
     pub target: u32,
     /// Nodes not gone, in launch order.
     pub live: Vec<u32>,
+    /// Of `live`, how many are in each of the group's zones (parallel to the
+    /// spec's `zones`), so that picking a new node's zone is O(zones), not O(live).
+    pub(in crate::model) zone_live: Vec<u32>,
     pub(in crate::model) boot: Sampler,
     pub(in crate::model) rng: SimRng,
     /// Draws spot interruption times.
@@ -97,6 +100,7 @@ impl Cluster {
             .map(|(g, gs)| GroupState {
                 target: gs.initial,
                 live: Vec::new(),
+                zone_live: vec![0; gs.zones.len()],
                 boot: Sampler::new(&gs.boot),
                 rng: rng(g, 0),
                 spot_rng: rng(g, 1),
@@ -119,7 +123,6 @@ impl Cluster {
         c
     }
 
-    /// Adds a node to group `g` in the zone where the group has fewest nodes.
     /// Whether `zone` is out (a zone outage) at `now`.
     pub fn zone_out(&self, zone: &str, now: Nanos) -> bool {
         self.outages
@@ -135,20 +138,19 @@ impl Cluster {
             .any(|z| !self.zone_out(z, now))
     }
 
+    /// Adds a node to group `g` in the zone where the group has fewest live
+    /// nodes (O(zones): the per-zone counts are kept as nodes come and go).
     pub(in crate::model) fn add_node(&mut self, g: u32, now: Nanos, stage: NodeStage) -> u32 {
         let spec = &self.spec.groups[g as usize];
+        let counts = &self.groups[g as usize].zone_live;
+        // The first zone (in spec order) with the fewest live nodes, among zones not out.
         let zone = spec
             .zones
             .iter()
-            .filter(|z| !self.zone_out(z, now))
-            .min_by_key(|z| {
-                self.groups[g as usize]
-                    .live
-                    .iter()
-                    .filter(|&&n| self.views[n as usize].labels.get(ZONE_LABEL) == Some(*z))
-                    .count()
-            })
-            .cloned()
+            .zip(counts)
+            .filter(|(z, _)| !self.zone_out(z, now))
+            .min_by_key(|(_, n)| **n)
+            .map(|(z, _)| z.clone())
             .unwrap_or_default();
         let template = NodeTemplate {
             group: spec.name.clone(),
@@ -191,7 +193,27 @@ impl Cluster {
             price_usd_per_hour: t.price_usd_per_hour,
         });
         self.groups[g as usize].live.push(id);
+        self.count_zone(g, id, 1);
         id
+    }
+
+    /// Adds `delta` to group `g`'s live count in the zone of node `id` (if it is one of the group's zones).
+    fn count_zone(&mut self, g: u32, id: u32, delta: i32) {
+        let zone = self.views[id as usize].labels.get(ZONE_LABEL);
+        let spec = &self.spec.groups[g as usize];
+        if let Some(z) = zone.and_then(|z| spec.zones.iter().position(|s| s == z)) {
+            let n = &mut self.groups[g as usize].zone_live[z];
+            *n = n.saturating_add_signed(delta);
+        }
+    }
+
+    /// Node `id` of group `g` is gone: it leaves the group's live list and zone count.
+    pub(in crate::model) fn forget_live(&mut self, g: u32, id: u32) {
+        let live = &mut self.groups[g as usize].live;
+        if let Some(at) = live.iter().rposition(|&x| x == id) {
+            live.remove(at);
+            self.count_zone(g, id, -1);
+        }
     }
 
     /// The billing record of node `id`, launched at `now`.

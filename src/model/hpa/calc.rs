@@ -156,9 +156,6 @@ struct Rebalance<'c, 'a> {
     ctx: &'c PodCtx<'a>,
     current: i32,
     tol: Tolerances,
-    /// Plain metrics (1.7) fill missing pods with 0 when the ratio is exactly 1
-    /// (upstream's `else` branch); utilization (1.6) leaves them out.
-    zero_missing_at_one: bool,
 }
 
 impl Rebalance<'_, '_> {
@@ -181,10 +178,13 @@ impl Rebalance<'_, '_> {
             }
             return Ok(ceil_i32(ratio * ready_count as f64));
         }
+        // Below 1 a missing pod counts at the scale-down fallback, above 1 at 0; at
+        // exactly 1 it is left out, for plain metrics too since kubernetes#117845
+        // (v1.28; `calcPlainMetricReplicas` and `GetResourceReplicas` agree).
         for &i in &missing {
             if ratio < 1.0 {
                 values.insert(i, fill_missing_down(i));
-            } else if ratio > 1.0 || self.zero_missing_at_one {
+            } else if ratio > 1.0 {
                 values.insert(i, 0);
             }
         }
@@ -231,12 +231,7 @@ fn resource_utilization(
         .collect::<Result<Vec<i64>, String>>()?;
     let (ratio, utilization) = utilization_ratio(&values, &requests, target_pct)?;
     let fallback_pct = i64::from(target_pct.max(100));
-    let r = Rebalance {
-        ctx,
-        current,
-        tol,
-        zero_missing_at_one: false,
-    };
+    let r = Rebalance { ctx, current, tol };
     let proposal = r.run(
         values,
         ratio,
@@ -253,12 +248,7 @@ fn plain_metric(ctx: &PodCtx, target: i64, current: i32, tol: Tolerances) -> Pro
     }
     let values = ctx.ready_samples()?;
     let (ratio, usage) = usage_ratio(&values, target);
-    let r = Rebalance {
-        ctx,
-        current,
-        tol,
-        zero_missing_at_one: true,
-    };
+    let r = Rebalance { ctx, current, tol };
     let proposal = r.run(values, ratio, |_| target, |v| Ok(usage_ratio(v, target).0))?;
     Ok((proposal, usage as f64 / 1000.0))
 }
@@ -312,3 +302,7 @@ fn single_value(value: i64, target: MetricTarget, obs: &Observation, tol: Tolera
 #[cfg(test)]
 #[path = "calc_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "calc_missing_tests.rs"]
+mod missing_tests;

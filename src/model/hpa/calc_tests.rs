@@ -228,44 +228,6 @@ fn pods_metric_keeps_unready_samples_and_guards_direction() {
 }
 
 #[test]
-fn plain_metric_at_exactly_one_fills_missing_pods_with_zero() {
-    // Two samples exactly at target (ratio 1.0) and two pods without one: the plain
-    // path fills them with 0 (upstream `else`), 0.5 is outside tolerance,
-    // ceil(0.5 × 4) = 2 ≤ current 4 → 2. (A utilization metric would keep 4.)
-    let qps = MetricSpec {
-        source: MetricSource::Pods {
-            metric: "qps".into(),
-        },
-        target: MetricTarget::AverageValue(10_000),
-    };
-    let with = |v: Option<i64>| {
-        let mut p = pod(1000, None);
-        p.metrics = v.map(|v| vec![("qps".to_string(), v)]).unwrap_or_default();
-        p
-    };
-    let o = obs(
-        4,
-        vec![
-            with(Some(10_000)),
-            with(Some(10_000)),
-            with(None),
-            with(None),
-        ],
-    );
-    assert_eq!(one(&qps, &o, tol(0.1, 0.1)), Ok(2));
-    let o = obs(
-        4,
-        vec![
-            pod(1000, Some(1000)),
-            pod(1000, Some(1000)),
-            pod(1000, None),
-            pod(1000, None),
-        ],
-    );
-    assert_eq!(one(&cpu(100), &o, tol(0.1, 0.1)), Ok(4));
-}
-
-#[test]
 fn object_and_external_values() {
     let ext = |target| MetricSpec {
         source: MetricSource::External { metric: "q".into() },

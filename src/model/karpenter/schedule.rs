@@ -16,6 +16,7 @@ use super::{
     LABEL_ARCH, LABEL_CAPACITY_TYPE, LABEL_INSTANCE_TYPE, LABEL_NODEPOOL, LABEL_ZONE,
     MAX_INSTANCE_TYPES,
 };
+use crate::model::cluster::{NodeFacts, check};
 use crate::spec::resources::{CapacityType, PodNeeds, Resources, Taint, TaintEffect};
 use crate::units::Nanos;
 
@@ -168,11 +169,17 @@ pub fn simulate(
         let pod = &pods[i];
         let key = pod.one_per_node.as_deref();
         for (n, node) in nodes.iter().enumerate() {
-            if usable[n]
-                && free[n].fits(pod.requests)
-                && key.is_none_or(|k| !placed[n].contains(&k))
-                && pod.admits(&node.labels, &node.taints)
-            {
+            // kube-scheduler's predicate (`cluster::check`); hard zone spread is
+            // left to kube-scheduler here (docs/karpenter.md).
+            let facts = NodeFacts {
+                labels: &node.labels,
+                taints: &node.taints,
+                free: free[n],
+                same_key_pods: key
+                    .map_or(0, |k| placed[n].iter().filter(|&&q| q == k).count() as u32),
+                zone_counts: None,
+            };
+            if usable[n] && check(pod, pod.rules(), facts).is_ok() {
                 free[n] = free[n].minus(pod.requests);
                 placed[n].extend(key);
                 out.existing.push((i, n));

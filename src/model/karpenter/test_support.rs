@@ -20,6 +20,7 @@ pub fn pod(cpu_milli: i64, mem_gib: i64) -> PodNeeds {
         node_selector: BTreeMap::new(),
         tolerations: vec![],
         one_per_node: None,
+        zone_spread: None,
     }
 }
 

@@ -288,7 +288,8 @@ impl World {
         }
         n.stage = NodeStage::Gone;
         c.views[id as usize].cordoned = true;
-        c.groups[n.group as usize].live.retain(|&x| x != id);
+        let g = n.group;
+        c.forget_live(g, id);
         self.node_stopped(id, now);
         self.karpenter_node_gone(id);
     }

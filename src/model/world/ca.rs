@@ -27,7 +27,7 @@ pub struct CaRuntime {
     /// Flags.
     pub cfg: CaConfig,
     state: CaState,
-    rng: SimRng,
+    pub(super) rng: SimRng,
     /// Per node group: the node a scale-up adds, and its capacity.
     templates: Vec<(NodeTemplate, Resources)>,
     /// By node id: the node's view from the last loop, kept so that its
@@ -47,6 +47,7 @@ impl CaRuntime {
             unneeded_ns,
             utilization_threshold,
             delay_after_add_ns,
+            ignore_daemonsets_utilization,
         } = &spec.autoscaler
         else {
             return None;
@@ -55,6 +56,7 @@ impl CaRuntime {
             expanders: ca::parse_expanders(&expanders.join(",")).expect("expanders were validated"),
             balance_similar_node_groups: *balance_similar,
             priorities: priorities.clone(),
+            ignore_daemonsets_utilization: *ignore_daemonsets_utilization,
             ..CaConfig::default()
         };
         if let Some(v) = scan_interval_ns {
@@ -113,6 +115,42 @@ impl CaRuntime {
     }
 }
 
+/// The node's DaemonSet pods, as one pod of their summed requests (not moved, never blocking).
+fn daemonset_pod(requests: Resources) -> NodePod {
+    NodePod {
+        needs: crate::spec::resources::PodNeeds {
+            requests,
+            ..Default::default()
+        },
+        kind: PodKind::DaemonSet,
+        blocks_removal: false,
+    }
+}
+
+/// A node's scale-down utilisation from the scheduler's view (`requested` by
+/// its pods, `allocatable` already less the DaemonSets): the same number
+/// [`NodeView::utilization`] gives for the snapshot CA sees.
+fn ca_utilization(
+    requested: Resources,
+    allocatable: Resources,
+    daemonsets: Resources,
+    ignore_daemonsets: bool,
+) -> f64 {
+    let share = |used: i64, total: i64| {
+        if total > 0 {
+            used as f64 / total as f64
+        } else {
+            0.0
+        }
+    };
+    let (used, room) = if ignore_daemonsets {
+        (requested, allocatable)
+    } else {
+        (requested.plus(daemonsets), allocatable.plus(daemonsets))
+    };
+    share(used.cpu_milli, room.cpu_milli).max(share(used.memory_bytes, room.memory_bytes))
+}
+
 impl World {
     /// What the cluster-autoscaler sees at `now`, and the id of each node
     /// in it (its views are taken from `ca.views`; give them back with
@@ -136,6 +174,7 @@ impl World {
                 upcoming: c.group_counts(g).1,
             })
             .collect();
+        let daemonsets = c.spec.daemonset_overhead;
         let (mut nodes, mut ids) = (Vec::new(), Vec::new());
         ca.views.resize(c.nodes.len(), None);
         for (id, n) in c.nodes.iter().enumerate() {
@@ -155,8 +194,13 @@ impl World {
                 being_deleted: false,
                 scale_down_disabled: false,
             });
-            v.allocatable = view.allocatable;
+            // The node's own allocatable (capacity less reserves) holds its
+            // DaemonSet pods too; the scheduler's view has them taken off.
+            v.allocatable = view.allocatable.plus(daemonsets);
             v.pods.clear();
+            if daemonsets != Resources::default() {
+                v.pods.push(daemonset_pod(daemonsets));
+            }
             v.pods.extend(n.pods.iter().map(|&p| NodePod {
                 needs: self.needs_of(p).clone(),
                 kind: PodKind::Movable,
@@ -200,16 +244,12 @@ impl World {
             NodeStage::Launching | NodeStage::Draining => true,
             NodeStage::Gone => false,
             NodeStage::Ready => {
-                let share = |used: i64, total: i64| {
-                    if total > 0 {
-                        used as f64 / total as f64
-                    } else {
-                        0.0
-                    }
-                };
-                share(v.requested.cpu_milli, v.allocatable.cpu_milli)
-                    .max(share(v.requested.memory_bytes, v.allocatable.memory_bytes))
-                    <= ca.cfg.scale_down_utilization_threshold
+                ca_utilization(
+                    v.requested,
+                    v.allocatable,
+                    c.spec.daemonset_overhead,
+                    ca.cfg.ignore_daemonsets_utilization,
+                ) <= ca.cfg.scale_down_utilization_threshold
             }
         })
     }

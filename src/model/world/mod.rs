@@ -74,14 +74,36 @@ pub enum Event {
     KarpenterValidate,
 }
 
-/// Purposes of random streams within a service (stream id = service · 256 + purpose).
+/// Random streams, each keyed by the stable identity of what draws from it:
+/// a kind, a name and a purpose (`stream id = hash(kind, name) · 256 + purpose`),
+/// so adding, removing or reordering services or node groups leaves every
+/// other stream's draws unchanged, and renaming one changes only its own.
 pub(super) mod stream {
     pub const ARRIVALS: u64 = 0;
     pub const WORK: u64 = 1;
     pub const BALANCER: u64 = 2;
     pub const LIFECYCLE: u64 = 3;
-    /// Node boot times (stream of "service" index services + group); + 1: spot interruptions.
+    /// A node group's boot times; + 1: its spot interruptions.
     pub const NODES: u64 = 4;
+    /// The cluster-autoscaler's own stream (the `random` expander).
+    pub const AUTOSCALER: u64 = 0;
+
+    /// Kind of a service's streams.
+    pub const SERVICE: &str = "service";
+    /// Kind of a node group's streams.
+    pub const NODE_GROUP: &str = "node-group";
+    /// Kind of the cluster-autoscaler's stream (one per cluster; its name is "").
+    pub const CLUSTER_AUTOSCALER: &str = "cluster-autoscaler";
+
+    /// The stream id of (`kind`, `name`, `purpose`): FNV-1a over the kind, a 0
+    /// byte and the name, shifted left by 8, with the purpose in the low byte.
+    pub fn id(kind: &str, name: &str, purpose: u64) -> u64 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in kind.bytes().chain([0]).chain(name.bytes()) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        (h << 8) | (purpose & 0xff)
+    }
 }
 
 /// Marks a free slab entry.
@@ -206,12 +228,12 @@ impl World {
     /// The world of replication `replication` of profile `profile`.
     pub fn new(scenario: &Scenario, profile: u32, replication: u32) -> Self {
         let end_s = nanos_to_secs(scenario.duration_ns);
-        let key = |service: usize, purpose: u64| {
+        let key = |kind: &str, name: &str, purpose: u64| {
             StreamKey {
                 seed: scenario.seed,
                 profile,
                 replication,
-                stream: ((service as u64) << 8) | purpose,
+                stream: stream::id(kind, name, purpose),
             }
             .rng()
         };
@@ -226,12 +248,12 @@ impl World {
                     crate::model::traffic::incident::service_rate(scenario, i),
                     end_s,
                 ),
-                arrival_rng: key(i, stream::ARRIVALS),
+                arrival_rng: key(stream::SERVICE, &s.name, stream::ARRIVALS),
                 cpu: Sampler::new(&s.request.cpu),
                 io: s.request.io.as_ref().map(Sampler::new),
-                work_rng: key(i, stream::WORK),
+                work_rng: key(stream::SERVICE, &s.name, stream::WORK),
                 balancer: Balancer::new(s.balancing),
-                balancer_rng: key(i, stream::BALANCER),
+                balancer_rng: key(stream::SERVICE, &s.name, stream::BALANCER),
                 endpoints: Vec::new(),
                 pods: Vec::new(),
                 desired: s.replicas,
@@ -253,7 +275,7 @@ impl World {
                     memory: s.memory_usage,
                 },
                 startup: Startup::new(&s.lifecycle),
-                life_rng: key(i, stream::LIFECYCLE),
+                life_rng: key(stream::SERVICE, &s.name, stream::LIFECYCLE),
                 history: History::default(),
                 scaler: Scaler::new(&s.autoscaler),
                 replicas: ReplicaStats::new(scenario.warmup_ns),
@@ -309,8 +331,9 @@ impl World {
             broken: None,
         };
         if let Some(c) = &scenario.cluster {
-            let groups = scenario.services.len();
-            let cluster = Cluster::new(c, |g, k| key(groups + g, stream::NODES + k));
+            let cluster = Cluster::new(c, |g, k| {
+                key(stream::NODE_GROUP, &c.groups[g].name, stream::NODES + k)
+            });
             world.node_log = cluster
                 .nodes
                 .iter()
@@ -318,7 +341,7 @@ impl World {
                 .map(|(id, _)| cluster.record(id as u32, 0))
                 .collect();
             world.cluster = Some(cluster);
-            world.ca = CaRuntime::new(c, key(groups + c.groups.len(), stream::NODES));
+            world.ca = CaRuntime::new(c, key(stream::CLUSTER_AUTOSCALER, "", stream::AUTOSCALER));
             world.karpenter = KarpenterRuntime::new(c);
         }
         let replicas: Vec<u32> = scenario.services.iter().map(|s| s.replicas).collect();
@@ -477,3 +500,7 @@ impl Model for World {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "stream_tests.rs"]
+mod stream_tests;

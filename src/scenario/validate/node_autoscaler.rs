@@ -122,6 +122,7 @@ pub(super) fn node_autoscaler(
             .as_ref()
             .map(|d| d.value.0),
         delay_after_add_ns: r.scale_down_delay_after_add.as_ref().map(|d| d.value.0),
+        ignore_daemonsets_utilization: r.ignore_daemonsets_utilization.unwrap_or(false),
     })
 }
 
@@ -206,6 +207,10 @@ fn karpenter(
         (
             "scale_down_delay_after_add",
             r.scale_down_delay_after_add.is_some(),
+        ),
+        (
+            "ignore_daemonsets_utilization",
+            r.ignore_daemonsets_utilization.is_some(),
         ),
     ];
     if let Some((key, _)) = ca_only.iter().find(|(_, set)| *set) {

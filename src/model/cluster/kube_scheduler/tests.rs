@@ -35,6 +35,7 @@ fn pod(cpu_milli: i64) -> PodToPlace {
             node_selector: BTreeMap::new(),
             tolerations: vec![],
             one_per_node: None,
+            zone_spread: None,
         },
         app: "auth".into(),
         anti_affinity: AntiAffinity::None,
