@@ -17,21 +17,10 @@
 //! the trapezoid's and the components' bounds there (all four corners), a
 //! valid envelope for thinning.
 
-use crate::model::traffic::rate::{Part, RateFn};
-use crate::spec::{EventKind, IncidentChange, Scenario, TrafficIncident};
+use super::part::Part;
+use crate::spec::{IncidentChange, TrafficIncident};
 use crate::units::{format_duration, nanos_to_secs};
 use std::f64::consts::TAU;
-
-/// Service `i`'s rate function: its components, changed by its incidents.
-pub(in crate::model) fn service_rate(scenario: &Scenario, i: usize) -> RateFn {
-    let own = RateFn::new(&scenario.services[i].traffic.rate);
-    scenario.events.iter().fold(own, |rate, e| match &e.kind {
-        EventKind::TrafficIncident { service, incident } if *service == i => {
-            rate.with_incident(nanos_to_secs(e.at_ns), incident)
-        }
-        _ => rate,
-    })
-}
 
 /// The trapezoid of `incident` starting at `start_s`, at full strength `peak`:
 /// points (t, value), 0 before the first and after the last.
@@ -113,7 +102,7 @@ impl Window {
     /// each with whether it jumps there.
     pub(super) fn corners(&self, end_s: f64, out: &mut Vec<(f64, bool)>) {
         if let Part::Linear { points, .. } = &self.shape {
-            crate::model::traffic::rate::linear_corners(points, end_s, out);
+            super::part::linear_corners(points, end_s, out);
         }
     }
 

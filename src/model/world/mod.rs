@@ -245,7 +245,7 @@ impl World {
                 name: s.name.clone(),
                 arrivals: ArrivalGen::new(
                     s.traffic.arrivals,
-                    crate::model::traffic::incident::service_rate(scenario, i),
+                    crate::model::traffic::rate::service_rate(scenario, i),
                     end_s,
                 ),
                 arrival_rng: key(stream::SERVICE, &s.name, stream::ARRIVALS),

@@ -126,8 +126,8 @@ pub(super) fn node_autoscaler(
     })
 }
 
-/// The cluster-autoscaler's flags and Karpenter's feature gate, as (key, set).
-fn settings(r: &RawNodeAutoscaler) -> [(&'static str, bool); 8] {
+/// The cluster-autoscaler's flags, as (key, set).
+fn ca_flags(r: &RawNodeAutoscaler) -> [(&'static str, bool); 8] {
     [
         ("expander", r.expander.is_some()),
         (
@@ -149,8 +149,8 @@ fn settings(r: &RawNodeAutoscaler) -> [(&'static str, bool); 8] {
             r.scale_down_delay_after_add.is_some(),
         ),
         (
-            "spot_to_spot_consolidation",
-            r.spot_to_spot_consolidation.is_some(),
+            "ignore_daemonsets_utilization",
+            r.ignore_daemonsets_utilization.is_some(),
         ),
     ]
 }
@@ -158,7 +158,12 @@ fn settings(r: &RawNodeAutoscaler) -> [(&'static str, bool); 8] {
 /// `node_autoscaler: { kind: none }`: no node autoscaler, node groups keep
 /// their initial size; any setting would have no effect, so none is taken.
 fn none(ctx: &Ctx, a: &Spanned<RawNodeAutoscaler>) -> Result<NodeAutoscalerSpec, InputError> {
-    if let Some((key, _)) = settings(&a.value).iter().find(|(_, set)| *set) {
+    let karpenter_gate = (
+        "spot_to_spot_consolidation",
+        a.value.spot_to_spot_consolidation.is_some(),
+    );
+    let mut settings = ca_flags(&a.value).into_iter().chain([karpenter_gate]);
+    if let Some((key, _)) = settings.find(|(_, set)| *set) {
         return Err(ctx
             .err(
                 &a.referenced,
@@ -188,31 +193,7 @@ fn karpenter(
             )
             .with_hint("add node_pools: [{ name: default, instance_types: [m5.large, m5.xlarge], capacity_types: [spot, on-demand] }]"));
     }
-    let ca_only = [
-        ("expander", r.expander.is_some()),
-        (
-            "balance_similar_node_groups",
-            r.balance_similar_node_groups.is_some(),
-        ),
-        ("priorities", r.priorities.is_some()),
-        ("scan_interval", r.scan_interval.is_some()),
-        (
-            "scale_down_unneeded_time",
-            r.scale_down_unneeded_time.is_some(),
-        ),
-        (
-            "scale_down_utilization_threshold",
-            r.scale_down_utilization_threshold.is_some(),
-        ),
-        (
-            "scale_down_delay_after_add",
-            r.scale_down_delay_after_add.is_some(),
-        ),
-        (
-            "ignore_daemonsets_utilization",
-            r.ignore_daemonsets_utilization.is_some(),
-        ),
-    ];
+    let ca_only = ca_flags(r);
     if let Some((key, _)) = ca_only.iter().find(|(_, set)| *set) {
         return Err(ctx
             .err(
