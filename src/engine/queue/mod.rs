@@ -85,6 +85,11 @@ impl<E: Copy> EventQueue<E> {
             }
             return;
         }
+        if self.heap.has_hole() {
+            // The slot of the event just popped (then `front` is empty).
+            self.heap.push(key, event);
+            return;
+        }
         match self.front {
             Some(f) if key < f.0 => {
                 let previous = self.front.replace((key, event)).expect("front is set");
@@ -102,7 +107,7 @@ impl<E: Copy> EventQueue<E> {
     #[inline(always)]
     pub fn pop(&mut self) -> Option<(Nanos, E)> {
         let (key, event) = match &mut self.wheel {
-            None => self.front.take().or_else(|| self.heap.pop())?,
+            None => self.front.take().or_else(|| self.heap.take_min())?,
             Some(wheel) => {
                 if !wheel.settle(&mut self.heap) {
                     return None;
