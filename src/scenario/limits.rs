@@ -26,6 +26,14 @@ pub const MAX_REPLAY_BYTES: u64 = 64 * MIB;
 pub const MAX_TRACE_BYTES: u64 = 256 * MIB;
 /// Longest line (CSV record) of a trace: 64 KiB.
 pub const MAX_TRACE_LINE_BYTES: u64 = 64 << 10;
+/// Highest rate of one rate component, requests per second.
+///
+/// capsim simulates every request, so far lower rates are already
+/// impractical; the limit keeps every rate, integral and event budget finite.
+pub(crate) const MAX_RPS: f64 = 1e9;
+/// Hint for rates above [`MAX_RPS`].
+pub(crate) const MAX_RPS_HINT: &str =
+    "capsim simulates every request, so rates are limited to a billion per second per component";
 /// Most YAML nodes (scalars, lists, mappings; keys count) in one file: 10 million.
 ///
 /// serde-saphyr's default of 250,000 refuses a legitimate replay file of

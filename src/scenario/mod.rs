@@ -12,6 +12,7 @@ pub mod limits;
 pub(crate) mod raw;
 pub(crate) mod raw_asg;
 pub(crate) mod raw_cluster;
+pub(crate) mod raw_common;
 pub(crate) mod raw_events;
 pub(crate) mod raw_karpenter;
 mod raw_scaling;

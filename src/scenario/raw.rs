@@ -5,6 +5,7 @@
 //! Checks that span several fields happen in [`super::validate`], which
 //! uses the `Spanned` locations kept here to point at the right line.
 
+pub use super::raw_common::*;
 pub use super::raw_scaling::*;
 use crate::units::{Bytes, Cpu, Duration, NonNegative, Offset};
 use serde::Deserialize;
@@ -261,48 +262,6 @@ pub struct RawRequest {
     pub timeout: Option<Spanned<Duration>>,
 }
 
-/// A distribution of durations.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RawDist {
-    Constant(Duration),
-    Exponential(RawMean),
-    Lognormal(RawLognormal),
-    Gamma(RawGamma),
-    Uniform(RawUniform),
-}
-
-/// `exponential: { mean }`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawMean {
-    pub mean: Spanned<Duration>,
-}
-
-/// `lognormal: { median, p99 }`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawLognormal {
-    pub median: Spanned<Duration>,
-    pub p99: Spanned<Duration>,
-}
-
-/// `gamma: { mean, cv }`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawGamma {
-    pub mean: Spanned<Duration>,
-    pub cv: Spanned<NonNegative>,
-}
-
-/// `uniform: { min, max }`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawUniform {
-    pub min: Duration,
-    pub max: Spanned<Duration>,
-}
-
 /// `pod:` — one replica's capacity.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -354,45 +313,6 @@ pub enum RawBalancing {
     RoundRobin,
     Random,
     LeastRequest,
-}
-
-/// A whole number that is not negative.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Count(pub u64);
-
-struct CountVisitor;
-
-impl Visitor<'_> for CountVisitor {
-    type Value = Count;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a whole number that is not negative")
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
-        Ok(Count(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
-        u64::try_from(v).map(Count).map_err(|_| {
-            E::custom(format!(
-                "expected a whole number that is not negative, found {v}\nhint: write a plain whole number such as 3"
-            ))
-        })
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
-        Err(E::custom(format!(
-            "expected a whole number that is not negative, found {v}\nhint: write a whole number without a fraction, such as 3"
-        )))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Count, E> {
-        Err(E::custom(format!(
-            "expected a whole number that is not negative, found the text \"{v}\"\nhint: write a plain number without quotes"
-        )))
-    }
-}
-
-impl<'de> Deserialize<'de> for Count {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(CountVisitor)
-    }
 }
 
 /// Worker slots per pod: a positive number or `unlimited`.

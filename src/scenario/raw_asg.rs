@@ -7,7 +7,7 @@
 
 // Not read by `RawService` yet: the simulation milestone hooks `asg:` in; remove this then.
 
-use super::raw::Count;
+use super::raw_common::Count;
 use crate::spec::asg::{Adjustment, AdjustmentType};
 use crate::units::Duration;
 use serde::Deserialize;

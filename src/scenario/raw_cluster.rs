@@ -4,8 +4,9 @@
 //! Like [`super::raw`], these types reject unknown keys and parse units
 //! while reading; [`super::validate::cluster`] checks the relations.
 
-use super::raw::{Count, RawDist};
-use crate::units::{Bytes, Cpu, Duration, NonNegative, Percent};
+pub use super::raw_common::{RawCapacity, RawResourcesPlain, RawSpot, RawTaint};
+use super::raw_common::{Count, RawDist};
+use crate::units::{Bytes, Duration, NonNegative, Percent};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
@@ -93,30 +94,6 @@ pub struct RawInstanceType {
     pub max_pods: Option<Spanned<Count>>,
 }
 
-/// CPU and memory, without spans.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawResourcesPlain {
-    /// CPU.
-    #[serde(default)]
-    pub cpu: Option<Cpu>,
-    /// Memory.
-    #[serde(default)]
-    pub memory: Option<Bytes>,
-}
-
-/// How nodes are bought.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum RawCapacity {
-    /// On-demand.
-    OnDemand,
-    /// Spot.
-    Spot,
-    /// Reserved instances or a savings plan.
-    Reserved,
-}
-
 /// One node group.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -166,34 +143,6 @@ pub struct RawWindow {
     pub from: Spanned<crate::units::Offset>,
     /// End.
     pub to: Spanned<crate::units::Offset>,
-}
-
-/// `spot:` of a node group.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawSpot {
-    /// Interruption frequency: an Advisor band (`"5-10%"` per month) or a rate (`0.002/h`).
-    #[serde(default)]
-    pub interruption: Option<Spanned<String>>,
-    /// Discount off on-demand (default 65 %).
-    #[serde(default)]
-    pub discount: Option<Spanned<Percent>>,
-    /// Or an explicit price.
-    #[serde(default)]
-    pub price_usd_per_hour: Option<Spanned<NonNegative>>,
-}
-
-/// A taint, as in a node spec.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawTaint {
-    /// Key.
-    pub key: String,
-    /// Value.
-    #[serde(default)]
-    pub value: Option<String>,
-    /// `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
-    pub effect: Spanned<String>,
 }
 
 /// A toleration, as in a pod spec.

@@ -5,8 +5,7 @@
 //! `spec.limits`, `spec.weight`, `spec.disruption`); see `docs/karpenter.md`.
 //! [`super::validate::karpenter`] checks the relations.
 
-use super::raw::RawDist;
-use super::raw_cluster::{RawCapacity, RawResourcesPlain, RawSpot, RawTaint};
+use super::raw_common::{RawCapacity, RawDist, RawResourcesPlain, RawSpot, RawTaint};
 use crate::units::{Offset, Percent};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};

@@ -9,7 +9,7 @@
 //! reading; the HPA spec itself is read as a plain tree and checked by
 //! [`super::hpa`] with Kubernetes' own types.
 
-use super::raw::{Count, RawDist};
+use super::raw_common::{Count, RawDist};
 use crate::units::{Bytes, Duration, NonNegative};
 use serde::Deserialize;
 use serde_saphyr::Spanned;

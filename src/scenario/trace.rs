@@ -7,9 +7,9 @@
 //! row count as zero, as the published traces require.
 
 use super::limits::{
-    BoundedLines, MAX_TRACE_BYTES, MAX_TRACE_LINE_BYTES, format_size, limit_exceeded,
+    BoundedLines, MAX_RPS, MAX_RPS_HINT, MAX_TRACE_BYTES, MAX_TRACE_LINE_BYTES, format_size,
+    limit_exceeded,
 };
-use super::validate::{MAX_RPS, MAX_RPS_HINT};
 use crate::spec::{Interpolation, TraceRate};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use std::path::Path;

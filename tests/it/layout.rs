@@ -27,10 +27,6 @@ const KNOWN_CIRCLES: &[&str] = &[
     // placement types; metrics' cluster rows use the resources vocabulary.
     "crate: metrics, model, spec",
     "crate::model::world: (mod.rs), ca, control, karpenter_disruption, karpenter_provision, rollout",
-    "crate::scenario: raw, raw_asg, raw_cluster, raw_karpenter, raw_scaling",
-    "crate::scenario: trace, validate",
-    "crate::scenario::hpa: behavior, convert",
-    "crate::scenario::validate: cluster, karpenter",
 ];
 
 /// The entry that stands for a folder's own `mod.rs` (or `lib.rs`).

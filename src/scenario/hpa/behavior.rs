@@ -5,8 +5,7 @@
 //! `Quantity.AsApproximateFloat64`.
 
 use super::SpecError;
-use super::convert::err;
-use super::prepare::join;
+use super::prepare::{err, join};
 use crate::spec::hpa::{Behavior, PolicyKind, ScalingPolicy, ScalingRules, SelectPolicy};
 use crate::units::quantity::parse_quantity;
 use k8s_openapi::api::autoscaling::v2 as k8s;

@@ -10,20 +10,11 @@
 //! would fail every sync upstream, so it is rejected here).
 
 use super::SpecError;
-use super::prepare::join;
+use super::prepare::{err, join};
 use crate::spec::hpa::{HpaSpec, MetricSource, MetricSpec, MetricTarget, Resource};
 use crate::units::quantity::parse_quantity;
 use k8s_openapi::api::autoscaling::v2 as k8s;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-
-/// An error at `path` with a hint.
-pub(super) fn err(path: String, message: impl Into<String>, hint: impl Into<String>) -> SpecError {
-    SpecError {
-        path,
-        message: message.into(),
-        hint: Some(hint.into()),
-    }
-}
 
 /// Converts and checks a spec; `at` is the path prefix of the spec (`""` or `"spec"`).
 pub(super) fn convert(

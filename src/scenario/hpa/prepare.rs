@@ -5,6 +5,8 @@
 //! (`target.averageValue`, `target.value`, `behavior.*.tolerance`) become
 //! strings; after reading, the object is written back and compared with the
 //! input: the first input key that did not survive is an unknown field.
+//! The path helpers that `convert` and `behavior` share (`join`, `err`)
+//! live here too, so that neither of those two imports the other.
 
 use super::SpecError;
 use crate::units::quantity::number_text;
@@ -126,6 +128,15 @@ pub(super) fn join(path: &str, key: &str) -> String {
         key.to_string()
     } else {
         format!("{path}.{key}")
+    }
+}
+
+/// An error at `path` with a hint.
+pub(super) fn err(path: String, message: impl Into<String>, hint: impl Into<String>) -> SpecError {
+    SpecError {
+        path,
+        message: message.into(),
+        hint: Some(hint.into()),
     }
 }
 

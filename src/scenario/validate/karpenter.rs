@@ -4,7 +4,7 @@
 //! pool in the cluster's state and reports.
 
 use super::Ctx;
-use super::cluster::{discount_share, interruption_rate, taints, unknown_type, zones};
+use super::node_fields::{discount_share, interruption_rate, taints, unknown_type, zones};
 use super::work::work;
 use crate::error::InputError;
 use crate::model::cluster::allocatable::allocatable;

@@ -13,6 +13,7 @@ mod cluster;
 mod events;
 mod karpenter;
 mod node_autoscaler;
+mod node_fields;
 mod placement;
 mod scaling;
 mod service;
@@ -21,7 +22,6 @@ mod slo;
 mod traffic;
 mod work;
 
-pub(crate) use traffic::{MAX_RPS, MAX_RPS_HINT};
 
 use super::raw::*;
 use super::yaml::error_at;

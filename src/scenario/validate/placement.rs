@@ -4,7 +4,7 @@
 //! a scenario without a `cluster:` (they have no nodes to act on).
 
 use super::Ctx;
-use super::cluster::effect;
+use super::node_fields::effect;
 use crate::error::InputError;
 use crate::model::cluster::kube_scheduler::{AntiAffinity, ZoneSpread};
 use crate::scenario::raw::RawPod;

@@ -7,8 +7,8 @@
 //! zero as written ("may not be 0 when `maxSurge` is 0").
 
 use super::Ctx;
-use super::traffic::{MAX_RPS, MAX_RPS_HINT};
 use crate::error::InputError;
+use crate::scenario::limits::{MAX_RPS, MAX_RPS_HINT};
 use crate::scenario::raw_events::{RawIntOrPercent, RawRollingDeployment, RawTrafficIncident};
 use crate::spec::{
     EventKind, EventSpec, IncidentChange, IntOrPercent, Platform, RollingUpdate, ServiceSpec,

@@ -6,21 +6,13 @@
 
 use super::Ctx;
 use crate::error::InputError;
+use crate::scenario::limits::{MAX_RPS, MAX_RPS_HINT};
 use crate::scenario::raw::*;
 use crate::scenario::trace::{self, TraceError, TraceRequest};
 use crate::spec::*;
 use crate::units::{NANOS_PER_SEC, Nanos, NonNegative, format_duration, nanos_to_secs};
 use serde_saphyr::{Location, Spanned};
 use std::sync::Arc;
-
-/// Highest rate of one rate component, requests per second.
-///
-/// capsim simulates every request, so far lower rates are already
-/// impractical; the limit keeps every rate, integral and event budget finite.
-pub(crate) const MAX_RPS: f64 = 1e9;
-/// Hint for rates above [`MAX_RPS`].
-pub(crate) const MAX_RPS_HINT: &str =
-    "capsim simulates every request, so rates are limited to a billion per second per component";
 
 /// Checks a service's traffic (`p` is the service's path) and loads its traces.
 pub(super) fn traffic(
