@@ -4,8 +4,8 @@
 //! Like [`super::raw`], these types reject unknown keys and parse units
 //! while reading; [`super::validate::cluster`] checks the relations.
 
-pub use super::raw_common::{RawCapacity, RawResourcesPlain, RawSpot, RawTaint};
 use super::raw_common::{Count, RawDist};
+pub use super::raw_common::{RawCapacity, RawResourcesPlain, RawSpot, RawTaint};
 use crate::units::{Bytes, Duration, NonNegative, Percent};
 use serde::Deserialize;
 use serde_saphyr::Spanned;

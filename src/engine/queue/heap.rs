@@ -93,7 +93,11 @@ impl<E: Copy> KeyHeap<E> {
         if let Some(k) = self.keys.get(first..first + ARITY) {
             let (a, ka) = if k[1] < k[0] { (1, k[1]) } else { (0, k[0]) };
             let (b, kb) = if k[3] < k[2] { (3, k[3]) } else { (2, k[2]) };
-            return if kb < ka { (first + b, kb) } else { (first + a, ka) };
+            return if kb < ka {
+                (first + b, kb)
+            } else {
+                (first + a, ka)
+            };
         }
         let mut min = first;
         let mut min_key = self.keys[first];

@@ -1,4 +1,4 @@
-//! The pieces a rate function is the sum of ([`Part`]): a constant, a
+//! The pieces a rate function is the sum of (`Part`): a constant, a
 //! sinusoid, a piecewise-linear curve (ramps, spikes, additive incidents) and
 //! a trace with its running integral; each with its value, integral and
 //! bounds, exact. [`super::rate::RateFn`] adds them up; a multiplicative

@@ -22,7 +22,6 @@ mod slo;
 mod traffic;
 mod work;
 
-
 use super::raw::*;
 use super::yaml::error_at;
 use crate::error::InputError;
