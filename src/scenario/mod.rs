@@ -17,6 +17,7 @@ pub(crate) mod raw_events;
 pub(crate) mod raw_karpenter;
 mod raw_scaling;
 pub(crate) mod raw_slo;
+pub(crate) mod raw_spanned;
 pub mod trace;
 mod validate;
 pub mod yaml;

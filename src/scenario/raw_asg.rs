@@ -15,34 +15,6 @@ use serde::de::{self, Deserializer, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
 
-/// Field names of this file whose values are wrapped in `Spanned` (their `value` path segment is hidden).
-pub(crate) const ASG_SPANNED_FIELDS: &[&str] = &[
-    "asg",
-    "min",
-    "max",
-    "desired",
-    "cooldown",
-    "instance_warmup",
-    "policies",
-    "name",
-    "alarm",
-    "metric",
-    "statistic",
-    "period",
-    "evaluation_periods",
-    "datapoints_to_alarm",
-    "above",
-    "at_or_above",
-    "below",
-    "at_or_below",
-    "adjust",
-    "min_adjustment_magnitude",
-    "steps",
-    "from",
-    "to",
-    "target",
-];
-
 /// `asg:` — an Auto Scaling group running one instance per replica.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -11,45 +11,6 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
-/// Field names of this module wrapped in `Spanned` (their `value` path segment is hidden).
-pub(crate) const CLUSTER_SPANNED_FIELDS: &[&str] = &[
-    "cluster",
-    "node_groups",
-    "instance_types",
-    "capacity",
-    "zones",
-    "initial",
-    "taints",
-    "interruption",
-    "discount",
-    "price_usd_per_hour",
-    "node_autoscaler",
-    "expander",
-    "control_plane_usd_per_hour",
-    "vcpus",
-    "memory",
-    "max_pods",
-    "effect",
-    "operator",
-    "anti_affinity",
-    "zone_spread",
-    "max_skew",
-    "node_selector",
-    "tolerations",
-    "weight",
-    "events",
-    "at",
-    "group",
-    "fraction",
-    "zone",
-    "for",
-    "spot",
-    "shortages",
-    "from",
-    "to",
-    "count",
-];
-
 /// `cluster:` — the nodes pods run on.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

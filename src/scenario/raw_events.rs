@@ -7,18 +7,6 @@ use serde::de::{self, Deserializer, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
 
-/// Fields of this file's types wrapped in `Spanned` (their `value` path segment is hidden).
-pub(crate) const EVENTS_SPANNED_FIELDS: &[&str] = &[
-    "rolling_deployment",
-    "traffic_incident",
-    "service",
-    "max_surge",
-    "max_unavailable",
-    "multiply",
-    "add_rps",
-    "ramp",
-];
-
 /// `rolling_deployment:` — a new pod template rolled out as a Kubernetes Deployment does.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -13,21 +13,6 @@ use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// Field names of this module wrapped in `Spanned` (their `value` path segment is hidden).
-pub(crate) const KARPENTER_SPANNED_FIELDS: &[&str] = &[
-    "node_pools",
-    "instance_types",
-    "capacity_types",
-    "weight",
-    "consolidation_policy",
-    "consolidate_after",
-    "budgets",
-    "nodes",
-    "reasons",
-    "instance_type",
-    "capacity",
-];
-
 /// One Karpenter NodePool.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -10,9 +10,6 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
 
-/// Field names of this module wrapped in `Spanned` (their `value` path segment is hidden).
-pub(crate) const SLO_SPANNED_FIELDS: &[&str] = &["slo", "latency", "availability"];
-
 /// `slo: { latency: { p99: 300ms }, availability: 99.9% }`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

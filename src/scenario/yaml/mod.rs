@@ -16,12 +16,7 @@ mod explain;
 mod tree;
 
 use super::limits::{MAX_YAML_EVENTS, MAX_YAML_NODES};
-use super::raw::SPANNED_FIELDS;
-use super::raw_asg::ASG_SPANNED_FIELDS;
-use super::raw_cluster::CLUSTER_SPANNED_FIELDS;
-use super::raw_events::EVENTS_SPANNED_FIELDS;
-use super::raw_karpenter::KARPENTER_SPANNED_FIELDS;
-use super::raw_slo::SLO_SPANNED_FIELDS;
+use super::raw_spanned::is_spanned;
 use crate::error::InputError;
 use explain::{explain, is_syntax};
 use serde::de::DeserializeOwned;
@@ -164,12 +159,7 @@ fn display_path(path: &serde_path_to_error::Path) -> String {
             && match previous {
                 Some(Segment::Seq { .. }) => true,
                 Some(Segment::Map { key }) => {
-                    SPANNED_FIELDS.contains(&key.as_str())
-                        || ASG_SPANNED_FIELDS.contains(&key.as_str())
-                        || CLUSTER_SPANNED_FIELDS.contains(&key.as_str())
-                        || KARPENTER_SPANNED_FIELDS.contains(&key.as_str())
-                        || EVENTS_SPANNED_FIELDS.contains(&key.as_str())
-                        || SLO_SPANNED_FIELDS.contains(&key.as_str())
+                    is_spanned(key)
                         // an SLO's quantile keys (`latency: { p95: 1s }`) are open-ended
                         || out.ends_with(&format!("latency.{key}"))
                 }
