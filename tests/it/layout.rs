@@ -206,17 +206,14 @@ fn re_exports(files: &BTreeMap<Module, String>) -> BTreeMap<(Module, String), Mo
             let Some(body) = s.strip_prefix("pub use ") else {
                 continue;
             };
-            for p in paths_in(&format!("self::{body}"), m)
-                .into_iter()
-                .chain(paths_in(
-                    &format!("crate::{}", body.trim_start_matches("crate::")),
-                    m,
-                ))
-            {
-                if let Some(item) = p.last() {
-                    let target: Module = p[..p.len() - 1].to_vec();
-                    out.insert((m.clone(), item.clone()), target);
+            // `pub use crate::a::B`: absolute.
+            if body.starts_with("crate::") {
+                for p in paths_in(body, m) {
+                    if let Some(item) = p.last() {
+                        out.insert((m.clone(), item.clone()), p[..p.len() - 1].to_vec());
+                    }
                 }
+                continue;
             }
             // `pub use child::{A, B}` written relative to the module.
             let rel: Vec<String> = body.split("::").map(|s| s.trim().to_string()).collect();
