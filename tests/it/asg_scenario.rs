@@ -7,22 +7,9 @@ use crate::common::{run, scenario};
 
 const S: u64 = 1_000_000_000;
 
-/// m5.large instances (2 vCPUs), 10 ms of CPU per request, deterministic
-/// arrivals round-robin. 320 rps until 1200 s: on two instances 160 rps ×
-/// 10 ms = 1.6 cores = 80 % each (arrivals 6.25 ms apart, never more than two
-/// requests at once, so nothing is slowed down). The alarm's one-minute
-/// datapoints at 60, 120, …, 300 s are all 80 % → 5 of 5 above 70 → ALARM at
-/// 300 s → **2 → 3**. The new instance boots in 60 s; from 360 s three share
-/// the load at 53 %, so the alarm clears and nothing more happens (the
-/// cooldown would block it until 660 s anyway).
-///
-/// 90 rps from 1200 s: 30 rps × 10 ms = 0.3 core = 15 % on each of three; the
-/// datapoints at 1260, …, 1800 s are the 10 of 10 below 30 → **3 → 2 at
-/// 1800 s**. Two instances at 22.5 % keep the alarm in ALARM, but 2 is the
-/// minimum.
-#[test]
-fn seed_003_rule_adds_one_then_removes_one() {
-    let text = "\
+/// Seed 003's rule on m5.large instances: deterministic arrivals, 10 ms
+/// of CPU each, instances that boot in 60 s (the trajectory below).
+pub(crate) const SEED_003: &str = "\
 name: seed-003
 duration: 2400s
 services:
@@ -54,6 +41,23 @@ services:
             alarm: { metric: cpu_utilization, period: 1m, evaluation_periods: 10, below: 30% }
             adjust: -1
 ";
+
+/// m5.large instances (2 vCPUs), 10 ms of CPU per request, deterministic
+/// arrivals round-robin. 320 rps until 1200 s: on two instances 160 rps ×
+/// 10 ms = 1.6 cores = 80 % each (arrivals 6.25 ms apart, never more than two
+/// requests at once, so nothing is slowed down). The alarm's one-minute
+/// datapoints at 60, 120, …, 300 s are all 80 % → 5 of 5 above 70 → ALARM at
+/// 300 s → **2 → 3**. The new instance boots in 60 s; from 360 s three share
+/// the load at 53 %, so the alarm clears and nothing more happens (the
+/// cooldown would block it until 660 s anyway).
+///
+/// 90 rps from 1200 s: 30 rps × 10 ms = 0.3 core = 15 % on each of three; the
+/// datapoints at 1260, …, 1800 s are the 10 of 10 below 30 → **3 → 2 at
+/// 1800 s**. Two instances at 22.5 % keep the alarm in ALARM, but 2 is the
+/// minimum.
+#[test]
+fn seed_003_rule_adds_one_then_removes_one() {
+    let text = SEED_003;
     let runs = run(&scenario(text));
     let r = &runs[0];
     let e: Vec<(u64, u32, u32)> = r

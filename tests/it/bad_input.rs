@@ -2,7 +2,7 @@
 //! names the file, the line and column, the field path and what was
 //! expected, shows the offending line with a caret, and gives a hint.
 
-use crate::common::cases::{Case, replace_once, validate};
+use crate::common::cases::{Case, validate};
 use std::fs;
 
 // ---------------------------------------------------------------- helpers
@@ -17,19 +17,9 @@ const TRACE_CSV: &str = "period,count\n2000-01-01 00:00:00,60\n2000-01-01 00:01:
 const TRACE_RATE: &str =
     "- trace: { file: t.csv, time_column: period, value_column: count, per: minute }";
 
-/// `BASE` with `from` (which must occur exactly once) replaced by `to`.
-fn base_with(from: &str, to: &str) -> String {
-    replace_once(BASE, from, to)
-}
+crate::common::cases::base_scenario!();
 
 // ------------------------------------------------------------- the cases
-
-#[test]
-fn base_scenario_is_valid() {
-    let out = validate(BASE);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(out.stdout.contains("ok"), "{}", out.stdout);
-}
 
 #[test]
 fn unknown_top_level_key() {

@@ -1,25 +1,21 @@
 //! Bad rolling deployments and traffic incidents: each error exits 2 with
 //! file:line:col, the field's path, a caret under the value, and a hint.
 
-use crate::common::cases::{Case, replace_once, validate};
+use crate::common::cases::api_service;
+use crate::common::cases::{Case, validate};
 
 /// A valid scenario with both kinds of event; tests replace one piece of it.
-const BASE: &str = "\
+const BASE: &str = concat!(
+    "\
 name: t
 duration: 2h
 events:
   - { at: 30m, rolling_deployment: { service: api, max_surge: 1, max_unavailable: 0 } }
   - { at: 40m, traffic_incident: { service: api, for: 20m, multiply: 3, ramp: 2m } }
 services:
-  - name: api
-    replicas: 2
-    traffic:
-      rate: [ { constant: { rps: 10 } } ]
-    request:
-      cpu: { exponential: { mean: 10ms } }
-    pod:
-      concurrency: 4
-  - name: legacy-app
+",
+    api_service!(),
+    "  - name: legacy-app
     platform: vm
     instance_type: m5.large
     replicas: 2
@@ -29,21 +25,13 @@ services:
       cpu: { exponential: { mean: 10ms } }
     pod:
       concurrency: 4
-";
+"
+);
 
-fn base_with(from: &str, to: &str) -> String {
-    replace_once(BASE, from, to)
-}
+crate::common::cases::base_scenario!();
 
 const ROLLOUT: &str = "events[0].rolling_deployment";
 const INCIDENT: &str = "events[1].traffic_incident";
-
-#[test]
-fn base_scenario_is_valid() {
-    let out = validate(BASE);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(out.stderr.is_empty(), "{}", out.stderr);
-}
 
 #[test]
 fn unknown_service_with_a_suggestion() {

@@ -1,10 +1,12 @@
 //! Bad Karpenter input (`cluster.node_pools`, `node_autoscaler.kind:
 //! karpenter`): each error exits 2 with file:line:col, path, caret and hint.
 
-use crate::common::cases::{replace_once, validate};
+use crate::common::cases::api_service;
+use crate::common::cases::validate;
 
 /// A valid scenario with a Karpenter NodePool; tests replace one piece of it.
-const BASE: &str = "\
+const BASE: &str = concat!(
+    "\
 name: t
 duration: 2h
 cluster:
@@ -19,27 +21,13 @@ cluster:
       shortages: [ { from: 10m, to: 20m, capacity: spot, instance_type: c5.xlarge, zone: a } ]
   node_autoscaler: { kind: karpenter }
 services:
-  - name: api
-    replicas: 2
-    traffic:
-      rate: [ { constant: { rps: 10 } } ]
-    request:
-      cpu: { exponential: { mean: 10ms } }
-    pod:
-      concurrency: 4
-      requests: { cpu: 500m, memory: 1Gi }
-";
+",
+    api_service!(),
+    "      requests: { cpu: 500m, memory: 1Gi }
+"
+);
 
-fn base_with(from: &str, to: &str) -> String {
-    replace_once(BASE, from, to)
-}
-
-#[test]
-fn base_scenario_is_valid() {
-    let out = validate(BASE);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
-}
+crate::common::cases::base_scenario!();
 
 #[test]
 fn unknown_instance_type_in_a_pool_with_a_suggestion() {

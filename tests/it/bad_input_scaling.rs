@@ -2,7 +2,7 @@
 //! lifecycle, platforms, controller flags and the metrics pipeline. Each
 //! must fail with exit code 2 and a located error with a hint.
 
-use crate::common::cases::{Case, replace_once, validate};
+use crate::common::cases::{Case, validate};
 
 /// A valid scenario with an HPA; tests replace one piece of it.
 const BASE: &str = "\
@@ -29,15 +29,7 @@ services:
           resource: { name: cpu, target: { type: Utilization, averageUtilization: 60 } }
 ";
 
-fn base_with(from: &str, to: &str) -> String {
-    replace_once(BASE, from, to)
-}
-
-#[test]
-fn base_scenario_is_valid() {
-    let out = validate(BASE);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-}
+crate::common::cases::base_scenario!();
 
 #[test]
 fn hpa_with_an_unknown_metric_type() {

@@ -1,7 +1,7 @@
 //! Bad `slo:` input, at the top and on a service: each error exits 2 with
 //! file:line:col, the field's path, a caret under the column and a hint.
 
-use crate::common::cases::{replace_once, validate};
+use crate::common::cases::validate;
 
 /// A valid scenario with a top-level SLO and a service override; tests replace one piece of it.
 const BASE: &str = "\
@@ -21,15 +21,7 @@ services:
       concurrency: 4
 ";
 
-fn base_with(from: &str, to: &str) -> String {
-    replace_once(BASE, from, to)
-}
-
-#[test]
-fn base_scenario_is_valid() {
-    let out = validate(BASE);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-}
+crate::common::cases::base_scenario!();
 
 #[test]
 fn misspelled_key_in_the_slo() {

@@ -1,4 +1,8 @@
-//! `platform: vm` instances are billed like nodes (issue 12 e): seed 003's
+//! `platform: vm` instances are billed like nodes (issue 12 e), and are
+//! never placed on a cluster's nodes when the scenario also has one
+//! (DESIGN §3.7: a VM service's replicas are EC2 instances of their own).
+//!
+//! The ASG case: seed 003's
 //! rule on m5.large instances launches one instance at 300 s and terminates
 //! one at 1800 s (the trajectory `asg_scenario` derives by hand), and the
 //! profile's `cost_usd` is that fleet priced by hand.
@@ -9,49 +13,25 @@
 //! termination; with `termination_grace: 0s` the scaled-in instance
 //! terminates at the decision (1800 s), whatever it still holds.
 
+use crate::asg_scenario::SEED_003;
+use crate::common::cases::{replace_once, validate};
 use crate::common::{run, scenario};
 use capsim::analysis::summarize;
 
 const S: u64 = 1_000_000_000;
 
 /// Seed 003's scenario of `asg_scenario`, with no connection draining.
-const TEXT: &str = "\
-name: vm-cost
-duration: 2400s
-services:
-  - name: app
-    platform: vm
-    instance_type: m5.large
-    traffic:
-      arrivals: deterministic
-      rate:
-        - constant: { rps: 90 }
-        - spike: { at: 0s, peak: 230, hold: 1200s }
-    request:
-      cpu: { constant: 10ms }
-    pod:
-      concurrency: 1000
-      termination_grace: 0s
-      startup:
-        boot: { constant: 60s }
-    asg:
-      min: 2
-      max: 20
-      cooldown: 300s
-      policies:
-        - name: scale-out
-          simple:
-            alarm: { metric: cpu_utilization, period: 1m, evaluation_periods: 5, above: 70% }
-            adjust: +1
-        - name: scale-in
-          simple:
-            alarm: { metric: cpu_utilization, period: 1m, evaluation_periods: 10, below: 30% }
-            adjust: -1
-";
+fn text() -> String {
+    replace_once(
+        SEED_003,
+        "      startup:",
+        "      termination_grace: 0s\n      startup:",
+    )
+}
 
 #[test]
 fn vm_asg_fleet_is_billed_from_the_catalog_price() {
-    let s = scenario(TEXT);
+    let s = scenario(&text());
     let runs = run(&s);
     let r = &runs[0];
     let e: Vec<(u64, u32, u32)> = r
@@ -95,4 +75,83 @@ fn vm_asg_fleet_is_billed_from_the_catalog_price() {
     // arrivals give exactly Λ): $0.168 / 0.492 = $0.341463 per million.
     assert_eq!(cost.per_million_requests, Some(0.3415));
     assert!(summary.profiles[0].cluster.is_none());
+}
+
+/// A cluster of one fixed m5.large node (29 pods at most: EKS max-pods,
+/// docs/reference/nodes-spot-cost.md) runs `web`; beside it a VM service
+/// keeps 40 m5.large instances of its own.
+const BESIDE_CLUSTER: &str = "\
+name: vm-beside-cluster
+duration: 1h
+cluster:
+  node_groups:
+    - { name: general, instance_type: m5.large, initial: 1, min: 1, max: 1 }
+  node_autoscaler: { kind: none }
+services:
+  - name: web
+    replicas: 1
+    traffic: { rate: [ { constant: { rps: 10 } } ] }
+    request: { cpu: { constant: 10ms } }
+    pod: { concurrency: 8, requests: { cpu: 1500m, memory: 1Gi } }
+  - name: app
+    platform: vm
+    instance_type: m5.large
+    traffic: { rate: [ { constant: { rps: 20 } } ] }
+    request: { cpu: { constant: 10ms } }
+    pod: { concurrency: 8 }
+    asg:
+      min: 40
+      max: 40
+      policies:
+        - name: scale-out
+          simple:
+            alarm: { metric: cpu_utilization, period: 1m, evaluation_periods: 5, above: 70% }
+            adjust: +1
+";
+
+#[test]
+fn vm_instances_beside_a_cluster_are_not_placed_on_its_nodes() {
+    let s = scenario(BESIDE_CLUSTER);
+    let runs = run(&s);
+    let r = &runs[0];
+    // Placed on the node, 28 of the 40 would stay Pending (29 pods at most,
+    // one of them web's); as instances of their own all 40 serve the run.
+    let c = r.cluster.as_ref().expect("a cluster");
+    let pending: Vec<u32> = c.series.iter().map(|row| row.pending_pods).collect();
+    assert!(pending.iter().all(|&p| p == 0), "{pending:?}");
+    let app = &r.services[1];
+    let log = app.instances.as_ref().expect("instances");
+    assert_eq!(log.stays.len(), 40);
+    assert_eq!(app.replicas.min, 40);
+    let summary = summarize(&s, &runs);
+    let p = &summary.profiles[0];
+    let cluster = p.cluster.as_ref().expect("a cluster");
+    // Headroom counts web's 1500m of the node's 1930m allocatable CPU
+    // (2 vCPU less EKS kube-reserved 70m) and nothing of the instances.
+    assert_eq!(cluster.headroom.cpu_min, 0.2228);
+    // One node-hour and 40 instance-hours at $0.096, and the EKS control
+    // plane's $0.10 per hour: $4.036.
+    let cost = p.cost_usd.as_ref().expect("billed");
+    assert_eq!(cost.by_group.get("general"), Some(&0.096));
+    assert_eq!(cost.by_service.get("app"), Some(&3.84));
+    assert_eq!(cost.control_plane, 0.1);
+    assert_eq!(cost.total, 4.036);
+}
+
+#[test]
+fn placement_keys_on_a_vm_service_are_a_warning() {
+    let text = BESIDE_CLUSTER.replace(
+        "    pod: { concurrency: 8 }\n    asg:",
+        "    pod: { concurrency: 8, node_selector: { tier: batch } }\n    asg:",
+    );
+    let out = validate(&text);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "warning: services[1].pod.node_selector: no effect on a `platform: vm` service"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("fit no node group"), "{}", out.stderr);
 }

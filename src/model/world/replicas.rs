@@ -39,8 +39,15 @@ impl World {
         id
     }
 
+    /// True when service `s`'s pods run on the cluster's nodes: a
+    /// `platform: vm` service's replicas are EC2 instances of their own
+    /// (DESIGN §3.7), never placed on nodes, even beside a cluster.
+    fn on_cluster(&self, s: u32) -> bool {
+        self.cluster.is_some() && self.services[s as usize].instances.is_none()
+    }
+
     /// A pod of service `s` that has been Ready since long before the run
-    /// (with a cluster: if the scheduler finds it a node; else it starts Pending).
+    /// (on the cluster: if the scheduler finds it a node; else it starts Pending).
     pub(super) fn add_initial_pod(&mut self, s: u32) {
         let id = self.push_pod(
             s,
@@ -55,7 +62,7 @@ impl World {
                 revision: 0,
             },
         );
-        if self.cluster.is_some() && !self.bind_initial(id) {
+        if self.on_cluster(s) && !self.bind_initial(id) {
             let life = &mut self.lives[id as usize];
             (life.stage, life.created, life.running, life.ready) =
                 (Stage::Unscheduled, 0, i64::MAX, i64::MAX);
@@ -79,7 +86,7 @@ impl World {
         now: Nanos,
         sched: &mut Scheduler<Event>,
     ) {
-        if self.cluster.is_some() {
+        if self.on_cluster(s) {
             let id = self.push_pod(
                 s,
                 PodLife {
@@ -275,7 +282,7 @@ impl World {
         }
         svc.replicas
             .set(now, svc.pods.len() as u32 - svc.terminating);
-        if self.cluster.is_some() {
+        if self.on_cluster(s as u32) {
             self.unbind(id, now, sched);
         }
     }

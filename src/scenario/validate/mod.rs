@@ -185,8 +185,15 @@ pub(crate) fn scenario(ctx: &mut Ctx, raw: RawScenario) -> Result<Scenario, Inpu
     let mut services: Vec<ServiceSpec> = Vec::with_capacity(raw.services.value.len());
     for (i, s) in raw.services.value.into_iter().enumerate() {
         let at = s.value.name.referenced;
-        if cluster.is_none() {
-            placement::no_cluster_warnings(ctx, &format!("services[{i}]"), &s.value.pod.value);
+        let vm = s.value.platform.as_ref().map(|p| p.value) == Some(RawPlatform::Vm);
+        let unplaced = match (vm, &cluster) {
+            (true, _) => Some(placement::NotPlaced::Vm),
+            (false, None) => Some(placement::NotPlaced::NoCluster),
+            (false, Some(_)) => None,
+        };
+        if let Some(why) = unplaced {
+            let p = format!("services[{i}]");
+            placement::unplaced_warnings(ctx, &p, &s.value.pod.value, why);
         }
         let own_slo = s
             .value

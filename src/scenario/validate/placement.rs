@@ -135,9 +135,18 @@ pub(super) fn placement(ctx: &Ctx, p: &str, raw: &RawPod) -> Result<PlacementSpe
     })
 }
 
+/// Why a service's placement fields can do nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NotPlaced {
+    /// The scenario has no `cluster:`: there are no nodes.
+    NoCluster,
+    /// The service is `platform: vm`: its replicas are EC2 instances of their own.
+    Vm,
+}
+
 /// Warns about the placement fields of the pod of the service at path `p`
-/// when the scenario has no `cluster:`: there are no nodes, so they do nothing.
-pub(super) fn no_cluster_warnings(ctx: &mut Ctx, p: &str, raw: &RawPod) {
+/// when its pods are never placed on nodes (see [`NotPlaced`]).
+pub(super) fn unplaced_warnings(ctx: &mut Ctx, p: &str, raw: &RawPod, why: NotPlaced) {
     let set = [
         ("node_selector", raw.node_selector.is_some()),
         ("tolerations", raw.tolerations.is_some()),
@@ -145,9 +154,14 @@ pub(super) fn no_cluster_warnings(ctx: &mut Ctx, p: &str, raw: &RawPod) {
         ("zone_spread", raw.zone_spread.is_some()),
     ];
     for (key, _) in set.iter().filter(|(_, s)| *s) {
-        ctx.warnings.push(format!(
-            "{p}.pod.{key}: no effect without a `cluster:` (pods are placed on nodes only in a cluster); add cluster: with node_groups, or remove it"
-        ));
+        ctx.warnings.push(match why {
+            NotPlaced::NoCluster => format!(
+                "{p}.pod.{key}: no effect without a `cluster:` (pods are placed on nodes only in a cluster); add cluster: with node_groups, or remove it"
+            ),
+            NotPlaced::Vm => format!(
+                "{p}.pod.{key}: no effect on a `platform: vm` service (its replicas are EC2 instances of their own, never placed on the cluster's nodes); remove it, or make the service platform: kubernetes"
+            ),
+        });
     }
 }
 
@@ -158,6 +172,9 @@ pub(super) fn fit_warnings(
     services: &[crate::spec::ServiceSpec],
 ) {
     for (i, s) in services.iter().enumerate() {
+        if matches!(s.platform, crate::spec::Platform::Vm { .. }) {
+            continue; // its instances are not placed on nodes
+        }
         let needs = s.pod_needs();
         // A zone selector may pin one of the group's zones: try each.
         let fits = cluster

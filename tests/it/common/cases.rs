@@ -16,6 +16,43 @@ pub fn replace_once(base: &str, from: &str, to: &str) -> String {
     base.replacen(from, to, 1)
 }
 
+/// The `api` service most bad-input bases share: two replicas of M/M/4
+/// (10 rps, exponential CPU of 10 ms mean), its `pod:` block last so that a
+/// base can add pod fields after it. A literal, for `concat!`.
+macro_rules! api_service {
+    () => {
+        "  - name: api
+    replicas: 2
+    traffic:
+      rate: [ { constant: { rps: 10 } } ]
+    request:
+      cpu: { exponential: { mean: 10ms } }
+    pod:
+      concurrency: 4
+"
+    };
+}
+pub(crate) use api_service;
+
+/// For a file whose `const BASE: &str` is a valid scenario that its tests
+/// change one piece at a time: declares `base_with(from, to)` (`BASE` with
+/// `from`, which must occur once, replaced by `to`) and the test that `BASE`
+/// itself validates cleanly (exit 0, `ok`, no warning).
+macro_rules! base_scenario {
+    () => {
+        /// `BASE` with `from` (which must occur exactly once) replaced by `to`.
+        fn base_with(from: &str, to: &str) -> String {
+            $crate::common::cases::replace_once(BASE, from, to)
+        }
+
+        #[test]
+        fn base_scenario_is_valid() {
+            $crate::common::cases::validate(BASE).is_clean();
+        }
+    };
+}
+pub(crate) use base_scenario;
+
 /// A temporary folder holding the scenario `s.yaml` (and any other files).
 pub struct Case {
     dir: TempDir,
@@ -83,6 +120,14 @@ pub fn validate(scenario: &str) -> Outcome {
 }
 
 impl Outcome {
+    /// Exit code 0, `ok` on stdout, and no warning.
+    #[track_caller]
+    pub fn is_clean(&self) {
+        assert_eq!(self.code, Some(0), "{}", self.stderr);
+        assert!(self.stdout.contains("ok"), "{}", self.stdout);
+        assert!(!self.stderr.contains("warning"), "{}", self.stderr);
+    }
+
     /// Exit code 2, nothing on stdout, and stderr mentions each of `words`.
     #[track_caller]
     pub fn fails_with(&self, words: &[&str]) -> &Self {
