@@ -38,7 +38,7 @@ pub struct RawScenario {
     #[serde(default)]
     pub cluster: Option<Spanned<super::raw_cluster::RawCluster>>,
     #[serde(default)]
-    pub events: Option<Spanned<Vec<Spanned<super::raw_cluster::RawEvent>>>>,
+    pub events: Option<Spanned<Vec<Spanned<super::raw_events::RawEvent>>>>,
     /// The service level objective of every service (a service's own `slo` overrides it).
     #[serde(default)]
     pub slo: Option<Spanned<super::raw_slo::RawSlo>>,

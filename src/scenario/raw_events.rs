@@ -1,11 +1,82 @@
-//! Raw serde mirror of the scheduled events that act on one service
-//! (`rolling_deployment`, `traffic_incident`) under `events:`.
+//! Raw serde mirror of `events:`: each scheduled event and its one kind —
+//! the cluster's (`spot_reclaim`, `node_failure`, `zone_outage`), the
+//! metrics pipeline's (`metrics_outage`) and those that act on one service
+//! (`rolling_deployment`, `traffic_incident`). It mirrors
+//! [`crate::spec::events`] and is checked by [`super::validate::events`].
 
-use crate::units::Duration;
+use super::raw_common::Count;
+use crate::units::{Duration, Percent};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
+
+/// One scheduled event under `events:`: `at` and exactly one kind.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    /// When: a time of day or an offset from the start.
+    pub at: Spanned<crate::units::Offset>,
+    /// EC2 reclaims a share of a spot group's nodes (two-minute notice).
+    #[serde(default)]
+    pub spot_reclaim: Option<RawSpotReclaim>,
+    /// Nodes of a group fail at once (no drain).
+    #[serde(default)]
+    pub node_failure: Option<RawNodeFailure>,
+    /// A zone is lost: its nodes fail, and nothing launches there until it ends.
+    #[serde(default)]
+    pub zone_outage: Option<RawZoneOutage>,
+    /// The metrics pipeline delivers nothing: HPAs hold.
+    #[serde(default)]
+    pub metrics_outage: Option<RawMetricsOutage>,
+    /// A service's Deployment rolls out a new pod template.
+    #[serde(default)]
+    pub rolling_deployment: Option<Spanned<RawRollingDeployment>>,
+    /// A service's rate changes for a while.
+    #[serde(default)]
+    pub traffic_incident: Option<Spanned<RawTrafficIncident>>,
+}
+
+/// `metrics_outage:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMetricsOutage {
+    /// How long.
+    #[serde(rename = "for")]
+    pub duration: Spanned<Duration>,
+}
+
+/// `spot_reclaim:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpotReclaim {
+    /// The node group.
+    pub group: Spanned<String>,
+    /// Share of its nodes (rounded up).
+    pub fraction: Spanned<Percent>,
+}
+
+/// `node_failure:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNodeFailure {
+    /// The node group.
+    pub group: Spanned<String>,
+    /// How many of its nodes (oldest first; default 1).
+    #[serde(default)]
+    pub count: Option<Spanned<Count>>,
+}
+
+/// `zone_outage:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawZoneOutage {
+    /// The zone (as node groups name it).
+    pub zone: Spanned<String>,
+    /// How long.
+    #[serde(rename = "for")]
+    pub duration: Spanned<Duration>,
+}
 
 /// `rolling_deployment:` — a new pod template rolled out as a Kubernetes Deployment does.
 #[derive(Debug, Deserialize)]
