@@ -10,14 +10,6 @@
 pub mod hpa;
 pub mod limits;
 pub(crate) mod raw;
-pub(crate) mod raw_asg;
-pub(crate) mod raw_cluster;
-pub(crate) mod raw_common;
-pub(crate) mod raw_events;
-pub(crate) mod raw_karpenter;
-mod raw_scaling;
-pub(crate) mod raw_slo;
-pub(crate) mod raw_spanned;
 pub mod trace;
 mod validate;
 pub mod yaml;

@@ -22,7 +22,7 @@ use super::Ctx;
 use crate::error::InputError;
 use crate::model::asg::*;
 use crate::scenario::raw::Count;
-use crate::scenario::raw_asg::*;
+use crate::scenario::raw::asg::*;
 use crate::spec::asg::*;
 use crate::units::{NANOS_PER_SEC, Nanos, format_duration};
 use serde_saphyr::Spanned;

@@ -12,7 +12,7 @@ use super::work::work;
 use crate::error::InputError;
 use crate::model::cluster::allocatable::allocatable;
 use crate::model::cluster::kube_scheduler::Scoring;
-use crate::scenario::raw_cluster::*;
+use crate::scenario::raw::cluster::*;
 use crate::spec::catalog;
 use crate::spec::catalog::{Arch, InstanceType};
 use crate::spec::resources::{CapacityType, Resources};

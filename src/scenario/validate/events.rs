@@ -5,7 +5,7 @@
 
 use super::Ctx;
 use crate::error::InputError;
-use crate::scenario::raw_events::RawEvent;
+use crate::scenario::raw::events::RawEvent;
 use crate::spec::resources::CapacityType;
 use crate::spec::{ClusterSpec, EventKind, EventSpec, ServiceSpec};
 use serde_saphyr::Spanned;

@@ -12,8 +12,8 @@ use crate::model::karpenter::{
     BudgetNodes, ConsolidationPolicy, DisruptionBudget, DisruptionReason, NodePool, NodePoolSpec,
     PoolLimits, SpotPrice,
 };
-use crate::scenario::raw_cluster::RawCapacity;
-use crate::scenario::raw_karpenter::*;
+use crate::scenario::raw::cluster::RawCapacity;
+use crate::scenario::raw::karpenter::*;
 use crate::spec::catalog;
 use crate::spec::resources::{CapacityType, Resources};
 use crate::spec::{InstanceSpec, KarpenterPoolSpec, NodeGroupSpec, OfferingShortage};

@@ -6,7 +6,7 @@
 
 use super::Ctx;
 use crate::error::InputError;
-use crate::scenario::raw_cluster::*;
+use crate::scenario::raw::cluster::*;
 use crate::spec::NodeAutoscalerSpec;
 use serde_saphyr::Spanned;
 

@@ -5,7 +5,7 @@
 
 use super::Ctx;
 use crate::error::InputError;
-use crate::scenario::raw_common::RawTaint;
+use crate::scenario::raw::common::RawTaint;
 use crate::spec::catalog;
 use crate::spec::resources::{Taint, TaintEffect};
 use serde_saphyr::Spanned;

@@ -9,7 +9,7 @@
 use super::Ctx;
 use crate::error::InputError;
 use crate::scenario::limits::{MAX_RPS, MAX_RPS_HINT};
-use crate::scenario::raw_events::{RawIntOrPercent, RawRollingDeployment, RawTrafficIncident};
+use crate::scenario::raw::events::{RawIntOrPercent, RawRollingDeployment, RawTrafficIncident};
 use crate::spec::{
     EventKind, EventSpec, IncidentChange, IntOrPercent, Platform, RollingUpdate, ServiceSpec,
     TrafficIncident,

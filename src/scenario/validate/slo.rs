@@ -4,7 +4,7 @@
 
 use super::Ctx;
 use crate::error::InputError;
-use crate::scenario::raw_slo::{RawLatency, RawSlo};
+use crate::scenario::raw::slo::{RawLatency, RawSlo};
 use crate::scenario::yaml::error_at_position;
 use crate::spec::{LatencyObjective, SloSpec};
 use crate::units::{Duration, format_duration};

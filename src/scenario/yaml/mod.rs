@@ -16,7 +16,7 @@ mod explain;
 mod tree;
 
 use super::limits::{MAX_YAML_EVENTS, MAX_YAML_NODES};
-use super::raw_spanned::is_spanned;
+use super::raw::spanned::is_spanned;
 use crate::error::InputError;
 use explain::{explain, is_syntax};
 use serde::de::DeserializeOwned;

@@ -3,7 +3,7 @@
 use super::super::Ctx;
 use super::asg;
 use crate::error::InputError;
-use crate::scenario::raw_asg::RawAsg;
+use crate::scenario::raw::asg::RawAsg;
 use crate::scenario::yaml;
 use crate::spec::asg::*;
 use crate::units::NANOS_PER_SEC;

@@ -1,13 +1,26 @@
-//! The raw serde mirror of the scenario file.
+//! The raw serde mirror of the scenario file: the top level and services
+//! here, one file a block beside it (`cluster`, `karpenter`, `asg`,
+//! `scaling`, `events`, `slo`; `common` for the pieces several share), as
+//! `super::validate` and [`crate::spec`] have them. `spanned` is the one
+//! list of `Spanned` fields.
 //!
 //! These types follow the YAML one to one, reject unknown keys, and parse
 //! units while reading (so a bad unit is reported at its own position).
-//! Checks that span several fields happen in [`super::validate`], which
+//! Checks that span several fields happen in `super::validate`, which
 //! uses the `Spanned` locations kept here to point at the right line.
 
-pub use super::raw_common::*;
-pub use super::raw_scaling::*;
+pub(crate) mod asg;
+pub(crate) mod cluster;
+pub(crate) mod common;
+pub(crate) mod events;
+pub(crate) mod karpenter;
+mod scaling;
+pub(crate) mod slo;
+pub(crate) mod spanned;
+
 use crate::units::{Bytes, Cpu, Duration, NonNegative, Offset};
+pub use common::*;
+pub use scaling::*;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 use serde_saphyr::Spanned;
@@ -36,12 +49,12 @@ pub struct RawScenario {
     #[serde(default)]
     pub metrics_pipeline: Option<RawPipeline>,
     #[serde(default)]
-    pub cluster: Option<Spanned<super::raw_cluster::RawCluster>>,
+    pub cluster: Option<Spanned<cluster::RawCluster>>,
     #[serde(default)]
-    pub events: Option<Spanned<Vec<Spanned<super::raw_events::RawEvent>>>>,
+    pub events: Option<Spanned<Vec<Spanned<events::RawEvent>>>>,
     /// The service level objective of every service (a service's own `slo` overrides it).
     #[serde(default)]
-    pub slo: Option<Spanned<super::raw_slo::RawSlo>>,
+    pub slo: Option<Spanned<slo::RawSlo>>,
     pub services: Spanned<Vec<Spanned<RawService>>>,
 }
 
@@ -82,10 +95,10 @@ pub struct RawService {
     pub hpa: Option<Spanned<serde_json::Value>>,
     /// An Auto Scaling group (`platform: vm`).
     #[serde(default)]
-    pub asg: Option<Spanned<super::raw_asg::RawAsg>>,
+    pub asg: Option<Spanned<asg::RawAsg>>,
     /// This service's objective: overrides the fields it sets of the top-level `slo`.
     #[serde(default)]
-    pub slo: Option<Spanned<super::raw_slo::RawSlo>>,
+    pub slo: Option<Spanned<slo::RawSlo>>,
 }
 
 /// `traffic:` — arrival process and rate components.
@@ -231,13 +244,13 @@ pub struct RawPod {
     pub node_selector: Option<std::collections::BTreeMap<String, String>>,
     /// Tolerations.
     #[serde(default)]
-    pub tolerations: Option<Vec<Spanned<super::raw_cluster::RawToleration>>>,
+    pub tolerations: Option<Vec<Spanned<cluster::RawToleration>>>,
     /// Anti-affinity to the service's own pods, by hostname.
     #[serde(default)]
-    pub anti_affinity: Option<Spanned<super::raw_cluster::RawAntiAffinity>>,
+    pub anti_affinity: Option<Spanned<cluster::RawAntiAffinity>>,
     /// Zone spread of the service's pods.
     #[serde(default)]
-    pub zone_spread: Option<Spanned<super::raw_cluster::RawZoneSpread>>,
+    pub zone_spread: Option<Spanned<cluster::RawZoneSpread>>,
 }
 
 /// `requests:` / `limits:` of a container, in Kubernetes quantities.

@@ -3,9 +3,9 @@
 //! that node groups (`cluster.node_groups`) and Karpenter pools
 //! (`cluster.node_pools`) both have (capacity type, resources, spot, taints).
 //!
-//! It imports no other `raw_*` file, so that [`super::raw`],
-//! [`super::raw_cluster`], [`super::raw_karpenter`], [`super::raw_asg`] and
-//! [`super::raw_scaling`] can all use it without importing one another.
+//! It imports no other `raw_*` file, so that [`super`],
+//! [`super::cluster`], [`super::karpenter`], [`super::asg`] and
+//! [`super::scaling`] can all use it without importing one another.
 
 use crate::units::{Bytes, Cpu, Duration, NonNegative, Percent};
 use serde::Deserialize;

@@ -1,11 +1,11 @@
 //! The raw serde mirror of `cluster:` — node groups, instance types, the
 //! node autoscaler, the scheduler — and of the pods' placement fields.
 //!
-//! Like [`super::raw`], these types reject unknown keys and parse units
-//! while reading; [`super::validate::cluster`] checks the relations.
+//! Like [`super`], these types reject unknown keys and parse units
+//! while reading; [`crate::scenario::validate::cluster`] checks the relations.
 
-use super::raw_common::{Count, RawDist};
-pub use super::raw_common::{RawCapacity, RawResourcesPlain, RawSpot, RawTaint};
+use super::common::{Count, RawDist};
+pub use super::common::{RawCapacity, RawResourcesPlain, RawSpot, RawTaint};
 use crate::units::{Bytes, Duration, NonNegative, Percent};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -23,7 +23,7 @@ pub struct RawCluster {
     pub node_groups: Option<Spanned<Vec<Spanned<RawNodeGroup>>>>,
     /// Karpenter NodePools (with `node_autoscaler.kind: karpenter`).
     #[serde(default)]
-    pub node_pools: Option<Spanned<Vec<Spanned<super::raw_karpenter::RawNodePool>>>>,
+    pub node_pools: Option<Spanned<Vec<Spanned<super::karpenter::RawNodePool>>>>,
     /// Per-node requests of DaemonSets (aws-node, kube-proxy, …), taken off allocatable.
     #[serde(default)]
     pub daemonset_overhead: Option<RawResourcesPlain>,

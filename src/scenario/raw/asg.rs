@@ -1,13 +1,13 @@
 //! The raw serde mirror of a service's `asg:` block (an EC2 Auto Scaling group).
 //!
-//! Like [`super::raw`], these types follow the YAML one to one, reject
+//! Like [`super`], these types follow the YAML one to one, reject
 //! unknown keys and keep `Spanned` positions; [`super::validate`] checks the
 //! relations (min ≤ max, M ≤ N, valid periods, step intervals) and builds a
 //! [`crate::spec::asg::AsgSpec`]. The format is documented in `docs/asg.md`.
 
 // Not read by `RawService` yet: the simulation milestone hooks `asg:` in; remove this then.
 
-use super::raw_common::Count;
+use super::common::Count;
 use crate::spec::asg::{Adjustment, AdjustmentType};
 use crate::units::Duration;
 use serde::Deserialize;

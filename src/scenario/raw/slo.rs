@@ -1,7 +1,7 @@
 //! The raw serde mirror of `slo:` — a latency objective at one quantile and
 //! an availability target — at the top of the file or on a service.
 //!
-//! Like [`super::raw`], these types reject unknown keys and parse units while
+//! Like [`super`], these types reject unknown keys and parse units while
 //! reading; [`super::validate`] checks the quantile key and the ranges.
 
 use crate::units::{Duration, Percent};

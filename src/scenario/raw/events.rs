@@ -2,9 +2,9 @@
 //! the cluster's (`spot_reclaim`, `node_failure`, `zone_outage`), the
 //! metrics pipeline's (`metrics_outage`) and those that act on one service
 //! (`rolling_deployment`, `traffic_incident`). It mirrors
-//! [`crate::spec::events`] and is checked by [`super::validate::events`].
+//! [`crate::spec::events`] and is checked by [`crate::scenario::validate::events`].
 
-use super::raw_common::Count;
+use super::common::Count;
 use crate::units::{Duration, Percent};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};

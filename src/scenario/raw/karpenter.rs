@@ -3,9 +3,9 @@
 //! Field names follow the rest of the scenario (snake_case) but mean what
 //! Karpenter's `NodePool` fields mean (`spec.template.spec.requirements`,
 //! `spec.limits`, `spec.weight`, `spec.disruption`); see `docs/karpenter.md`.
-//! [`super::validate::karpenter`] checks the relations.
+//! [`crate::scenario::validate::karpenter`] checks the relations.
 
-use super::raw_common::{RawCapacity, RawDist, RawResourcesPlain, RawSpot, RawTaint};
+use super::common::{RawCapacity, RawDist, RawResourcesPlain, RawSpot, RawTaint};
 use crate::units::{Offset, Percent};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};

@@ -5,11 +5,11 @@
 //! vm` with an `instance_type`), its HPA (`hpa:` inline in Kubernetes field
 //! names, or `hpa: { manifest: … }`), and the scenario-wide
 //! `hpa_controller:` flags and `metrics_pipeline:` delays. Like
-//! [`super::raw`], these types reject unknown keys and parse units while
+//! [`super`], these types reject unknown keys and parse units while
 //! reading; the HPA spec itself is read as a plain tree and checked by
 //! [`super::hpa`] with Kubernetes' own types.
 
-use super::raw_common::{Count, RawDist};
+use super::common::{Count, RawDist};
 use crate::units::{Bytes, Duration, NonNegative};
 use serde::Deserialize;
 use serde_saphyr::Spanned;

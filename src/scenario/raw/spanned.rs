@@ -2,10 +2,10 @@
 //!
 //! serde_saphyr's `Spanned<T>` reads as a map with a `value` key, so an
 //! error inside such a field has a `value` segment in its serde path;
-//! [`super::yaml`] hides that segment after the field names listed here, so
+//! [`crate::scenario::yaml`] hides that segment after the field names listed here, so
 //! that messages name `services[0].pod.cpu`, not `services[0].pod.cpu.value`.
 //!
-//! The test below reads the sources of every `raw*.rs` file of the mirror
+//! The test below reads the sources of every file of the mirror (`raw/`)
 //! and checks that each field typed `Spanned<…>` or `Option<Spanned<…>>`
 //! (under its YAML name: `rename`, `rename_all = "camelCase"`) is listed,
 //! and that each listed name is a field of the mirror.
@@ -155,16 +155,16 @@ mod tests {
     use super::SPANNED_FIELDS;
     use std::collections::BTreeSet;
 
-    /// Every `raw*.rs` file of the raw mirror, by name.
+    /// Every file of the raw mirror (`raw/`), by name.
     const SOURCES: &[(&str, &str)] = &[
-        ("raw.rs", include_str!("raw.rs")),
-        ("raw_asg.rs", include_str!("raw_asg.rs")),
-        ("raw_cluster.rs", include_str!("raw_cluster.rs")),
-        ("raw_common.rs", include_str!("raw_common.rs")),
-        ("raw_events.rs", include_str!("raw_events.rs")),
-        ("raw_karpenter.rs", include_str!("raw_karpenter.rs")),
-        ("raw_scaling.rs", include_str!("raw_scaling.rs")),
-        ("raw_slo.rs", include_str!("raw_slo.rs")),
+        ("mod.rs", include_str!("mod.rs")),
+        ("asg.rs", include_str!("asg.rs")),
+        ("cluster.rs", include_str!("cluster.rs")),
+        ("common.rs", include_str!("common.rs")),
+        ("events.rs", include_str!("events.rs")),
+        ("karpenter.rs", include_str!("karpenter.rs")),
+        ("scaling.rs", include_str!("scaling.rs")),
+        ("slo.rs", include_str!("slo.rs")),
     ];
 
     /// `snake_case` → `camelCase`.
