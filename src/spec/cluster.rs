@@ -3,10 +3,10 @@
 //! and the pods' placement constraints. Times are nanoseconds, prices US
 //! dollars per hour.
 
-use crate::model::cluster::kube_scheduler::{AntiAffinity, Scoring, ZONE_LABEL, ZoneSpread};
-use crate::model::karpenter::NodePool;
 use crate::spec::ServiceSpec;
 use crate::spec::WorkDist;
+use crate::spec::node_pool::NodePool;
+use crate::spec::placement::{AntiAffinity, Scoring, ZONE_LABEL, ZoneSpread};
 use crate::spec::resources::{CapacityType, PodNeeds, Resources, Taint, Toleration};
 use crate::units::Nanos;
 use std::collections::BTreeMap;

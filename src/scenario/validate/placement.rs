@@ -6,8 +6,8 @@
 use super::Ctx;
 use super::node_fields::effect;
 use crate::error::InputError;
-use crate::model::cluster::kube_scheduler::{AntiAffinity, ZoneSpread};
 use crate::scenario::raw::RawPod;
+use crate::spec::placement::{AntiAffinity, ZoneSpread};
 use crate::spec::resources::Toleration;
 use crate::spec::{ClusterSpec, NodeAutoscalerSpec, PlacementSpec};
 
