@@ -1,8 +1,12 @@
-//! The placement vocabulary shared by the scenario and kube-scheduler: the
-//! zone label, pod anti-affinity, zone topology spread and the
-//! `NodeResourcesFit` scoring strategy. What a pod needs from a node
-//! (requests, selector, tolerations) is [`super::resources`]; how pods are
-//! placed is `model::cluster::kube_scheduler`.
+//! Where pods may run: a service's [`PlacementSpec`] and the placement
+//! vocabulary shared by the scenario and kube-scheduler — the zone label,
+//! pod anti-affinity, zone topology spread and the `NodeResourcesFit`
+//! scoring strategy. Taints, tolerations and what a pod needs from a node
+//! are [`super::resources`]; how pods are placed is
+//! `model::cluster::kube_scheduler`.
+
+use crate::spec::resources::Toleration;
+use std::collections::BTreeMap;
 
 /// Label holding a node's zone.
 pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
@@ -34,4 +38,17 @@ pub enum Scoring {
     LeastAllocated,
     /// Prefer fuller nodes (bin-packing).
     MostAllocated,
+}
+
+/// Where a service's pods may and prefer to run.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PlacementSpec {
+    /// `nodeSelector`.
+    pub node_selector: BTreeMap<String, String>,
+    /// Tolerations.
+    pub tolerations: Vec<Toleration>,
+    /// Anti-affinity to the service's own pods, by hostname.
+    pub anti_affinity: Option<AntiAffinity>,
+    /// Zone spread of the service's pods.
+    pub zone_spread: Option<ZoneSpread>,
 }
