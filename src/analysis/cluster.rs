@@ -8,8 +8,7 @@
 //! requests, all services).
 
 use crate::metrics::RunResult;
-use crate::model::cost::usd_per_million_requests;
-use crate::report::cluster::headroom;
+use crate::metrics::bill::usd_per_million_requests;
 use crate::spec::resources::CapacityType;
 use crate::units::Nanos;
 use serde::Serialize;
@@ -57,6 +56,16 @@ pub struct CostSummary {
     pub by_capacity: BTreeMap<String, f64>,
     /// Total ÷ millions of requests offered over the whole run.
     pub per_million_requests: Option<f64>,
+}
+
+/// Cluster resource headroom of one interval: 1 − requested ÷ allocatable
+/// (0 when nothing is allocatable).
+pub fn headroom(requested: i64, allocatable: i64) -> f64 {
+    if allocatable > 0 {
+        1.0 - requested as f64 / allocatable as f64
+    } else {
+        0.0
+    }
 }
 
 /// The cluster part of a profile's summary.

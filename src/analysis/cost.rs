@@ -1,7 +1,7 @@
 //! The whole bill of a profile: cluster nodes, the EC2 instances of
 //! `platform: vm` services, and the control plane, mean per replication.
 //!
-//! Nodes and VM instances are billed alike (`model::cost`, docs/cost.md):
+//! Nodes and VM instances are billed alike (`metrics::bill`, docs/cost.md):
 //! per second with a 60 s minimum at their hourly price, from launch to
 //! termination or the end of the run. A VM instance is bought on demand at
 //! its instance type's catalog price (docs/reference/nodes-spot-cost.md
@@ -12,7 +12,7 @@
 
 use super::cluster::{CostSummary, capacity_name};
 use crate::metrics::RunResult;
-use crate::model::cost::{Bill, usd_per_million_requests};
+use crate::metrics::bill::{Bill, usd_per_million_requests};
 use crate::spec::resources::CapacityType;
 use crate::units::Nanos;
 use std::collections::BTreeMap;

@@ -1,8 +1,8 @@
 //! What the cluster did in one run: nodes per group over time, pending
-//! pods, requested and allocatable resources, and each node's life (for
-//! billing).
+//! pods, requested and allocatable resources, and each node's life, from
+//! which [`ClusterResult::bill`] builds the run's [`Bill`].
 
-use crate::model::cost::Bill;
+use super::bill::Bill;
 use crate::spec::resources::{CapacityType, Resources};
 use crate::units::Nanos;
 

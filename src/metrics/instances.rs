@@ -4,7 +4,7 @@
 //! An instance is billed from its launch (the Auto Scaling group's
 //! scale-out, or the start of the run for the instances present then) to
 //! its termination (the end of connection draining), by the rules of
-//! [`crate::model::cost`]: per second with a 60 s minimum, at the on-demand
+//! [`super::bill`]: per second with a 60 s minimum, at the on-demand
 //! price of its instance type.
 
 use crate::units::Nanos;

@@ -5,7 +5,12 @@
 //! counts and latency histograms (requests arriving at or after the warmup
 //! only) and the per-interval series (every request). Memory is fixed per
 //! service plus one row per interval: it does not grow with requests.
+//!
+//! [`cluster`] and [`instances`] hold what the cluster's nodes and a VM
+//! service's instances did; [`bill`] prices those stays under AWS's billing
+//! rules.
 
+pub mod bill;
 pub mod cluster;
 pub mod instances;
 mod latency;

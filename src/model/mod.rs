@@ -17,19 +17,22 @@
 //!                (dist), the metrics pipeline the autoscalers read (pipeline)
 //!   cluster/     the cluster substrate: nodes, groups and pending pods
 //!                (state), kube-scheduler's filters and scores
-//!                (kube_scheduler), node allocatable, the spot hazard
-//!   hpa/ asg/ ca/ karpenter/ cost/ deployment
+//!                (kube_scheduler), the placement predicate, spot
+//!                interruption draws (spot_hazard)
+//!   hpa/ asg/ ca/ karpenter/ deployment
 //!                pure controllers: plain inputs in, decisions out; no events,
 //!                no clock of their own, no world; `world/` carries them out
 //! ```
 //!
 //! The model sees only validated specs and writes only to the recorder
 //! ([`crate::metrics`]): no files, no wall clock, no global random state.
+//! The vocabulary it shares with the scenario (placement, node pools,
+//! allocatable, prices, interruption rates) is [`crate::spec`]; the bill of
+//! a run is [`crate::metrics::bill`].
 
 pub mod asg;
 pub mod ca;
 pub mod cluster;
-pub mod cost;
 pub mod deployment;
 pub mod hpa;
 pub mod karpenter;

@@ -1,19 +1,12 @@
 //! `cluster.csv`: one row per profile, replication and interval — nodes per
 //! group (Ready and launching), pending pods, requested and allocatable
-//! resources, the cluster's resource headroom, and the cumulative cost.
+//! resources, the cluster's resource headroom (computed by
+//! [`crate::analysis::cluster::headroom`]), and the cumulative cost.
 
+use crate::analysis::cluster::headroom;
 use crate::metrics::RunResult;
 
 const GIB: f64 = (1u64 << 30) as f64;
-
-/// 1 − requested ÷ allocatable (0 when nothing is allocatable).
-pub fn headroom(requested: i64, allocatable: i64) -> f64 {
-    if allocatable > 0 {
-        1.0 - requested as f64 / allocatable as f64
-    } else {
-        0.0
-    }
-}
 
 /// The cluster series of every run as CSV bytes; `None` without a cluster.
 pub fn cluster_csv(runs: &[RunResult], profile_names: &[&str]) -> Option<Vec<u8>> {

@@ -3,6 +3,7 @@
 //! These mirror the EC2 Auto Scaling API (`PutScalingPolicy`) and the
 //! CloudWatch alarm API (`PutMetricAlarm`) closely enough that a real
 //! policy can be written down field for field; times are nanoseconds.
+//! [`describe`] writes an adjustment as reasons and errors show it (`+1`).
 
 use crate::units::{NANOS_PER_SEC, Nanos};
 
@@ -169,6 +170,15 @@ pub enum AdjustmentType {
     ExactCapacity,
 }
 
+/// Adjustments as written in reasons: `+1`, `-10%`, `=4`.
+pub fn describe(kind: AdjustmentType, value: i64) -> String {
+    match kind {
+        AdjustmentType::ChangeInCapacity => format!("{value:+}"),
+        AdjustmentType::PercentChangeInCapacity => format!("{value:+}%"),
+        AdjustmentType::ExactCapacity => format!("={value}"),
+    }
+}
+
 /// A scaling adjustment: a type and a signed amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Adjustment {
@@ -281,5 +291,21 @@ impl AsgSpec {
     /// only after the warm-up.
     pub fn metric_warmup_ns(&self) -> Nanos {
         self.default_instance_warmup_ns.unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adjustments_describe_themselves() {
+        assert_eq!(describe(AdjustmentType::ChangeInCapacity, 1), "+1");
+        assert_eq!(describe(AdjustmentType::ChangeInCapacity, -1), "-1");
+        assert_eq!(
+            describe(AdjustmentType::PercentChangeInCapacity, -10),
+            "-10%"
+        );
+        assert_eq!(describe(AdjustmentType::ExactCapacity, 4), "=4");
     }
 }

@@ -1,13 +1,14 @@
 //! Validated specs of the cluster: node groups, their instance types and
-//! prices, DaemonSet overhead, the scheduler's scoring, the node autoscaler,
-//! and the pods' placement constraints. Times are nanoseconds, prices US
-//! dollars per hour.
+//! prices, DaemonSet overhead, the scheduler's scoring, the node autoscaler
+//! and scheduled cluster events, and what a service's pod needs from a node
+//! (its placement constraints are [`super::placement`]). Times are
+//! nanoseconds, prices US dollars per hour.
 
-use crate::model::cluster::kube_scheduler::{AntiAffinity, Scoring, ZONE_LABEL, ZoneSpread};
-use crate::model::karpenter::NodePool;
 use crate::spec::ServiceSpec;
 use crate::spec::WorkDist;
-use crate::spec::resources::{CapacityType, PodNeeds, Resources, Taint, Toleration};
+use crate::spec::node_pool::NodePool;
+use crate::spec::placement::{AntiAffinity, Scoring, ZONE_LABEL};
+use crate::spec::resources::{CapacityType, PodNeeds, Resources, Taint};
 use crate::units::Nanos;
 use std::collections::BTreeMap;
 
@@ -194,19 +195,6 @@ pub struct ClusterSpec {
     pub scoring: Scoring,
     /// The node autoscaler.
     pub autoscaler: NodeAutoscalerSpec,
-}
-
-/// Where a service's pods may and prefer to run.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PlacementSpec {
-    /// `nodeSelector`.
-    pub node_selector: BTreeMap<String, String>,
-    /// Tolerations.
-    pub tolerations: Vec<Toleration>,
-    /// Anti-affinity to the service's own pods, by hostname.
-    pub anti_affinity: Option<AntiAffinity>,
-    /// Zone spread of the service's pods.
-    pub zone_spread: Option<ZoneSpread>,
 }
 
 /// What a scheduled event does.

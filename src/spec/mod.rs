@@ -10,14 +10,27 @@
 //! - [`cluster`]: node groups, the node autoscaler, placement, faults;
 //! - [`events`]: rolling deployments and traffic incidents;
 //! - [`hpa`], [`asg`]: the HorizontalPodAutoscaler and Auto Scaling group specs;
+//! - [`node_pool`]: Karpenter NodePools, resolved against the catalog;
 //! - [`resources`]: resources, taints, tolerations, a pod's node needs;
-//! - [`catalog`]: the built-in EC2 instance types.
+//! - [`placement`]: the zone label, anti-affinity, zone spread, scoring;
+//! - [`catalog`]: the built-in EC2 instance types;
+//! - [`allocatable`]: what pods can request on a node (the EKS formulas);
+//! - [`price`]: capacity-type prices and the reference's fixed figures;
+//! - [`interruption`]: spot interruption rates (Advisor bands, hazards).
+//!
+//! Nothing here depends on the simulator: [`crate::scenario`] and
+//! [`crate::model`] both depend on this module, never the other way.
 
+pub mod allocatable;
 pub mod asg;
 pub mod catalog;
 pub mod cluster;
 pub mod events;
 pub mod hpa;
+pub mod interruption;
+pub mod node_pool;
+pub mod placement;
+pub mod price;
 pub mod resources;
 pub mod scaling;
 pub mod scenario;

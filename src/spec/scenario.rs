@@ -4,7 +4,8 @@
 //! per second, CPU in cores, and all cross-field rules hold. Traces are
 //! already loaded and resampled onto a regular grid.
 
-use super::cluster::{ClusterSpec, EventSpec, PlacementSpec};
+use super::cluster::{ClusterSpec, EventSpec};
+use super::placement::PlacementSpec;
 use super::scaling::{Autoscaler, LifecycleSpec, MemoryUsageSpec, Platform, ScalingSpec};
 use crate::units::Nanos;
 use std::sync::Arc;

@@ -21,11 +21,6 @@ use std::path::{Path, PathBuf};
 
 /// Circles that remain, each as its folder and its sorted entries.
 const KNOWN_CIRCLES: &[&str] = &[
-    // report::cluster::headroom used by analysis; analysis's summary rendered by report.
-    "crate: analysis, report",
-    // spec::cluster still holds Karpenter's resolved NodePool and kube-scheduler's
-    // placement types; metrics' cluster rows use the resources vocabulary.
-    "crate: metrics, model, spec",
     "crate::model::world: (mod.rs), ca, control, karpenter_disruption, karpenter_provision, rollout",
 ];
 

@@ -75,15 +75,6 @@ pub fn select_step(
     })
 }
 
-/// Adjustments as written in reasons: `+1`, `-10%`, `=4`.
-pub fn describe(kind: AdjustmentType, value: i64) -> String {
-    match kind {
-        AdjustmentType::ChangeInCapacity => format!("{value:+}"),
-        AdjustmentType::PercentChangeInCapacity => format!("{value:+}%"),
-        AdjustmentType::ExactCapacity => format!("={value}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,16 +170,5 @@ mod tests {
         assert_eq!(select_step(&inn, -10.0, false).unwrap().adjustment, -2);
         assert_eq!(select_step(&inn, -9.9, false).unwrap().adjustment, -1);
         assert_eq!(select_step(&inn, -45.0, false).unwrap().adjustment, -2);
-    }
-
-    #[test]
-    fn adjustments_describe_themselves() {
-        assert_eq!(describe(AdjustmentType::ChangeInCapacity, 1), "+1");
-        assert_eq!(describe(AdjustmentType::ChangeInCapacity, -1), "-1");
-        assert_eq!(
-            describe(AdjustmentType::PercentChangeInCapacity, -10),
-            "-10%"
-        );
-        assert_eq!(describe(AdjustmentType::ExactCapacity, 4), "=4");
     }
 }

@@ -32,7 +32,7 @@
 //! started by simple-policy activities only; target tracking scale-in uses
 //! the proportional formula, not AWS's unpublished more gradual one.
 
-use super::adjust::{apply, clamp, describe, select_step};
+use super::adjust::{apply, clamp, select_step};
 use super::alarm::{Alarm, AlarmState};
 use crate::spec::asg::*;
 use crate::units::{NANOS_PER_SEC, Nanos};

@@ -16,8 +16,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::cluster::kube_scheduler::ZONE_LABEL;
 use crate::model::cluster::{NodeFacts, ZoneTally, check};
+use crate::spec::placement::ZONE_LABEL;
 use crate::spec::resources::{NodeTemplate, PodNeeds, Resources, Taint};
 
 use super::snapshot::ratio;

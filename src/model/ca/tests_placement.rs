@@ -10,7 +10,7 @@ use super::scale_up::{scale_up, unschedulable_pods};
 use super::snapshot::{PendingPod, Snapshot};
 use super::state::CaState;
 use super::test_support::*;
-use crate::model::cluster::kube_scheduler::ZONE_LABEL;
+use crate::spec::placement::ZONE_LABEL;
 use crate::spec::resources::{PodNeeds, SpreadRule};
 
 /// A 400m pod of `web` with required anti-affinity (4 fit a 1600m node by CPU).

@@ -28,13 +28,14 @@
 //! it has found max(100, n × max(5, 50 − n/125) %) feasible nodes, starting
 //! where the previous search stopped; so a placement costs O(feasible
 //! nodes found), not O(all nodes), in a large cluster.
+//!
+//! The vocabulary the scenario shares (the zone label, anti-affinity, zone
+//! spread, the scoring strategy) is [`crate::spec::placement`].
 
 use super::{NodeFacts, PodRules, check};
+use crate::spec::placement::{AntiAffinity, Scoring, ZONE_LABEL, ZoneSpread};
 use crate::spec::resources::{PodNeeds, Resources, Taint, TaintEffect};
 use std::collections::BTreeMap;
-
-/// Label holding a node's zone.
-pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
 
 /// A node as the scheduler sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,26 +64,6 @@ impl NodeView {
     }
 }
 
-/// Pod anti-affinity to pods of the same app, by hostname.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AntiAffinity {
-    /// None.
-    None,
-    /// `preferredDuringScheduling…` with this weight (1–100).
-    Preferred(u32),
-    /// `requiredDuringScheduling…`.
-    Required,
-}
-
-/// Zone topology spread of the app's pods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ZoneSpread {
-    /// `maxSkew`.
-    pub max_skew: u32,
-    /// `whenUnsatisfiable: DoNotSchedule` (else `ScheduleAnyway`: a score only).
-    pub hard: bool,
-}
-
 /// One pod to place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PodToPlace {
@@ -94,15 +75,6 @@ pub struct PodToPlace {
     pub anti_affinity: AntiAffinity,
     /// Zone spread of its app.
     pub spread: Option<ZoneSpread>,
-}
-
-/// How `NodeResourcesFit` scores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scoring {
-    /// Prefer emptier nodes (the default).
-    LeastAllocated,
-    /// Prefer fuller nodes (bin-packing).
-    MostAllocated,
 }
 
 /// Why no node took the pod, as kube-scheduler's event counts it ("0/5 nodes are available: …").

@@ -1,12 +1,13 @@
 //! The cluster substrate: its state ([`state`]: nodes, groups, pending
-//! pods, zone outages), kube-scheduler's placement ([`kube_scheduler`]), a
-//! node's allocatable resources ([`allocatable`]) and the spot interruption
-//! hazard ([`spot_hazard`]), and the one placement predicate that
-//! kube-scheduler, the cluster-autoscaler and Karpenter share
-//! ([`predicate`]). The vocabulary they share with the scenario
-//! (resources, taints, tolerations, pod needs) is [`crate::spec::resources`].
+//! pods, zone outages), kube-scheduler's placement ([`kube_scheduler`]),
+//! the draw of spot interruptions ([`spot_hazard`]), and the one placement
+//! predicate that kube-scheduler, the cluster-autoscaler and Karpenter share
+//! ([`predicate`]). The vocabulary they share with the scenario is in
+//! [`crate::spec`]: resources, taints, tolerations and pod needs
+//! ([`crate::spec::resources`]), placement ([`crate::spec::placement`]), a
+//! node's allocatable resources ([`crate::spec::allocatable`]) and spot
+//! interruption rates ([`crate::spec::interruption`]).
 
-pub mod allocatable;
 pub mod kube_scheduler;
 pub mod predicate;
 pub mod spot_hazard;

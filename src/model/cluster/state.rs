@@ -13,9 +13,10 @@
 
 use crate::engine::rng::SimRng;
 use crate::metrics::cluster::NodeRecord;
-use crate::model::cluster::kube_scheduler::{NodeView, Scheduler, ZONE_LABEL};
+use crate::model::cluster::kube_scheduler::{NodeView, Scheduler};
 use crate::model::service::dist::Sampler;
 use crate::spec::ClusterSpec;
+use crate::spec::placement::ZONE_LABEL;
 use crate::spec::resources::{CapacityType, NodeTemplate, Resources};
 use crate::units::Nanos;
 

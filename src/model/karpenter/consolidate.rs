@@ -17,12 +17,12 @@
 //! [`super::COMMAND_VALIDATION_DELAY_NS`] before executing and launches
 //! replacements before deleting.
 
-use super::budget::{DisruptionReason, allowed_disruptions};
+use super::budget::allowed_disruptions;
 use super::ice::IceCache;
-use super::pool::{ConsolidationPolicy, NodePool};
 use super::provision::{Launch, launch_of};
 use super::schedule::{self, ClusterNode};
 use super::{MIN_TYPES_SPOT_TO_SPOT, MULTI_NODE_MAX_CANDIDATES};
+use crate::spec::node_pool::{ConsolidationPolicy, DisruptionReason, NodePool};
 use crate::spec::resources::CapacityType;
 use crate::units::Nanos;
 

@@ -2,8 +2,8 @@
 //! reference (§3.2, §3.3) and the catalog prices (§5.1).
 
 use super::*;
-use crate::model::karpenter::budget::{BudgetNodes, DisruptionBudget};
 use crate::model::karpenter::test_support::{node, pod, pool};
+use crate::spec::node_pool::{BudgetNodes, DisruptionBudget};
 use crate::units::NANOS_PER_SEC as S;
 use CapacityType::{OnDemand, Spot};
 

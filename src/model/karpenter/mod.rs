@@ -4,16 +4,17 @@
 //!
 //! Facts and defaults come from `docs/reference/nodes-spot-cost.md`
 //! §3 (Karpenter v1.14.1), §4 (spot) and §5 (prices, allocatable); see
-//! `docs/karpenter.md` for the rules and the simplifications. Nothing here
+//! `docs/karpenter.md` for the rules and the simplifications. The NodePools
+//! (their specs, resolved types, prices, disruption budgets and labels) are
+//! [`crate::spec::node_pool`]. Nothing here
 //! schedules events, reads files or keeps a clock: the simulation passes the
 //! current time in and acts on the returned decisions.
 //!
-//! * [`pool`]: NodePools ([`NodePoolSpec`] resolved into [`NodePool`]) and their offerings' prices.
 //! * [`batcher`]: the 1 s idle / 10 s max batching window.
 //! * [`ice`]: the 3-minute insufficient-capacity (unavailable offerings) cache.
 //! * [`schedule`]: the scheduling simulation shared by provisioning and consolidation.
 //! * [`provision`](mod@provision): launch decisions for a batch of pending pods.
-//! * [`budget`]: disruption budgets.
+//! * [`budget`]: how many disruptions the budgets allow now.
 //! * [`consolidate`](mod@consolidate): `WhenEmpty` / `WhenEmptyOrUnderutilized` consolidation.
 //! * [`interruption`]: what an interruption event leads to.
 
@@ -22,16 +23,13 @@ pub mod budget;
 pub mod consolidate;
 pub mod ice;
 pub mod interruption;
-pub mod pool;
 pub mod provision;
 pub mod schedule;
 
 pub use batcher::Batcher;
-pub use budget::{BudgetNodes, DisruptionBudget, DisruptionReason};
 pub use consolidate::{Consolidation, ConsolidationOptions, Disruption, consolidate};
 pub use ice::IceCache;
 pub use interruption::{InterruptionAction, InterruptionEvent, handle_interruption};
-pub use pool::{ConsolidationPolicy, NodePool, NodePoolSpec, PoolLimits, SpotPrice, SpotPricing};
 pub use provision::{Launch, ProvisionPlan, provision};
 pub use schedule::ClusterNode;
 
@@ -55,38 +53,6 @@ pub const COMMAND_VALIDATION_DELAY_NS: Nanos = 15 * NANOS_PER_SEC;
 pub const DISRUPTION_POLL_NS: Nanos = 10 * NANOS_PER_SEC;
 /// Spot interruption notice: 2 min before EC2 reclaims the instance (§4).
 pub const SPOT_NOTICE_NS: Nanos = 120 * NANOS_PER_SEC;
-
-/// Well-known node label: availability zone.
-pub const LABEL_ZONE: &str = "topology.kubernetes.io/zone";
-/// Well-known node label: EC2 instance type.
-pub const LABEL_INSTANCE_TYPE: &str = "node.kubernetes.io/instance-type";
-/// Well-known node label: CPU architecture (`amd64` or `arm64`).
-pub const LABEL_ARCH: &str = "kubernetes.io/arch";
-/// Karpenter's capacity-type label (`spot`, `on-demand`, `reserved`).
-pub const LABEL_CAPACITY_TYPE: &str = "karpenter.sh/capacity-type";
-/// Karpenter's NodePool label.
-pub const LABEL_NODEPOOL: &str = "karpenter.sh/nodepool";
-
-/// Errors building a NodePool.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum KarpenterError {
-    /// An allowed instance type is not in the catalog.
-    #[error("node pool {pool}: unknown instance type {name:?}")]
-    UnknownInstanceType {
-        /// The pool.
-        pool: String,
-        /// The name as written.
-        name: String,
-    },
-    /// A pool allows no instance type, capacity type or zone.
-    #[error("node pool {pool}: no {what} allowed")]
-    Empty {
-        /// The pool.
-        pool: String,
-        /// `instance types`, `capacity types` or `zones`.
-        what: &'static str,
-    },
-}
 
 #[cfg(test)]
 pub(crate) mod test_support;

@@ -4,8 +4,8 @@
 //! offering of the most preferred capacity type among the types that hold its pods.
 
 use super::ice::IceCache;
-use super::pool::NodePool;
 use super::schedule::{self, Claim, ClusterNode, Offering};
+use crate::spec::node_pool::NodePool;
 use crate::spec::resources::{CapacityType, NodeTemplate, PodNeeds};
 use crate::units::Nanos;
 

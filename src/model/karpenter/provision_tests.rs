@@ -4,8 +4,9 @@
 use super::*;
 use crate::model::karpenter::schedule::{LIMITS_REACHED, NO_POOL_MATCHES};
 use crate::model::karpenter::test_support::{node, pod, pool};
-use crate::model::karpenter::{LABEL_ARCH, PoolLimits, SpotPrice};
 use crate::spec::catalog;
+use crate::spec::node_pool::{LABEL_ARCH, PoolLimits};
+use crate::spec::price::SpotPrice;
 use crate::spec::resources::{Taint, TaintEffect, Toleration};
 use crate::units::NANOS_PER_SEC as S;
 use CapacityType::{OnDemand, Spot};
@@ -80,11 +81,11 @@ fn spot_is_preferred_when_allowed() {
     p.spec
         .spot_pricing
         .per_type
-        .insert("m5.large".into(), SpotPrice::Explicit(0.20));
+        .insert("m5.large".into(), SpotPrice::UsdPerHour(0.20));
     p.spec
         .spot_pricing
         .per_type
-        .insert("m5.xlarge".into(), SpotPrice::Explicit(0.30));
+        .insert("m5.xlarge".into(), SpotPrice::UsdPerHour(0.30));
     let plan = provision(
         &[pod(1000, 2)],
         &[],

@@ -10,13 +10,13 @@
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
+use super::MAX_INSTANCE_TYPES;
 use super::ice::IceCache;
-use super::pool::{NodePool, arch_label, capacity_label, capacity_rank};
-use super::{
-    LABEL_ARCH, LABEL_CAPACITY_TYPE, LABEL_INSTANCE_TYPE, LABEL_NODEPOOL, LABEL_ZONE,
-    MAX_INSTANCE_TYPES,
-};
 use crate::model::cluster::{NodeFacts, check};
+use crate::spec::node_pool::{
+    LABEL_ARCH, LABEL_CAPACITY_TYPE, LABEL_INSTANCE_TYPE, LABEL_NODEPOOL, LABEL_ZONE, NodePool,
+    arch_label, capacity_label, capacity_rank,
+};
 use crate::spec::resources::{CapacityType, PodNeeds, Resources, Taint, TaintEffect};
 use crate::units::Nanos;
 

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::pool::{NodePool, NodePoolSpec};
 use super::schedule::ClusterNode;
+use crate::spec::node_pool::{NodePool, NodePoolSpec};
 use crate::spec::resources::{CapacityType, PodNeeds, Resources};
 
 /// Bytes in one GiB.

@@ -14,9 +14,9 @@ use crate::metrics::ScalingEvent;
 use crate::model::ca::{
     self, CaConfig, CaState, GroupView, NodePod, NodeView, PendingPod, PodKind, Snapshot,
 };
-use crate::model::cluster::allocatable;
 use crate::model::cluster::state::NodeStage;
 use crate::model::world::{Event, World};
+use crate::spec::allocatable;
 use crate::spec::resources::{NodeTemplate, Resources};
 use crate::spec::{ClusterSpec, NodeAutoscalerSpec, catalog};
 use crate::units::Nanos;

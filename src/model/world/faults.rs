@@ -101,7 +101,7 @@ impl World {
                         c.nodes[n as usize].stage != NodeStage::Gone
                             && c.views[n as usize]
                                 .labels
-                                .get(crate::model::cluster::kube_scheduler::ZONE_LABEL)
+                                .get(crate::spec::placement::ZONE_LABEL)
                                 == Some(zone)
                     })
                     .collect();

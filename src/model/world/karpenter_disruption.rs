@@ -14,9 +14,9 @@
 
 use crate::engine::Scheduler;
 use crate::model::cluster::state::NodeStage;
-use crate::model::karpenter::budget::DisruptionReason;
 use crate::model::karpenter::{self, Disruption, Launch, consolidate};
 use crate::model::world::{Event, World};
+use crate::spec::node_pool::DisruptionReason;
 use crate::units::Nanos;
 
 /// One planned disruption, with node ids.

@@ -17,10 +17,9 @@
 use crate::engine::Scheduler;
 use crate::metrics::ScalingEvent;
 use crate::model::cluster::state::NodeStage;
-use crate::model::karpenter::{
-    self, Batcher, ClusterNode, ConsolidationOptions, IceCache, Launch, NodePool,
-};
+use crate::model::karpenter::{self, Batcher, ClusterNode, ConsolidationOptions, IceCache, Launch};
 use crate::model::world::{Event, World};
+use crate::spec::node_pool::NodePool;
 use crate::spec::resources::CapacityType;
 use crate::spec::{ClusterSpec, NodeAutoscalerSpec, OfferingShortage};
 use crate::units::Nanos;
@@ -331,5 +330,5 @@ impl World {
 
 /// Karpenter's label value for a capacity type.
 pub(super) fn capacity_name(c: CapacityType) -> &'static str {
-    karpenter::pool::capacity_label(c)
+    crate::spec::node_pool::capacity_label(c)
 }

@@ -22,7 +22,7 @@ use crate::engine::{Model, Scheduler};
 use crate::metrics::cluster::{ClusterResult, ClusterRow, NodeRecord};
 use crate::metrics::instances::InstanceLog;
 use crate::metrics::{ReplicaStats, ScalingEvent, ServiceRecorder, ServiceResult};
-use crate::model::cluster::kube_scheduler::{AntiAffinity, PodToPlace};
+use crate::model::cluster::kube_scheduler::PodToPlace;
 use crate::model::cluster::state::Cluster;
 use crate::model::service::balancer::Balancer;
 use crate::model::service::dist::Sampler;
@@ -33,6 +33,7 @@ use crate::model::traffic::arrivals::ArrivalGen;
 use crate::model::world::ca::CaRuntime;
 use crate::model::world::control::{Control, Scaler};
 use crate::model::world::karpenter_provision::KarpenterRuntime;
+use crate::spec::placement::AntiAffinity;
 use crate::spec::{EventSpec, MemoryUsageSpec, Platform, Scenario};
 use crate::units::{NANOS_PER_SEC, Nanos, nanos_to_secs};
 

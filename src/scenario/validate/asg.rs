@@ -20,7 +20,6 @@ mod tests;
 
 use super::Ctx;
 use crate::error::InputError;
-use crate::model::asg::*;
 use crate::scenario::raw::Count;
 use crate::scenario::raw::asg::*;
 use crate::spec::asg::*;

@@ -4,22 +4,22 @@
 //! a group's price is the on-demand price less its spot or reserved
 //! discount (spot: 65 % by default, the middle of the reference's 60–70 %
 //! for current general-purpose types); allocatable follows the EKS formulas
-//! ([`crate::model::cluster::allocatable`]) minus the DaemonSet overhead.
+//! ([`crate::spec::allocatable`]) minus the DaemonSet overhead.
 
 use super::Ctx;
 use super::node_fields::{discount_share, interruption_rate, taints, unknown_type, zones};
 use super::work::work;
 use crate::error::InputError;
-use crate::model::cluster::allocatable::allocatable;
-use crate::model::cluster::kube_scheduler::Scoring;
 use crate::scenario::raw::cluster::*;
+use crate::spec::allocatable::allocatable;
 use crate::spec::catalog;
 use crate::spec::catalog::{Arch, InstanceType};
+use crate::spec::placement::Scoring;
 use crate::spec::resources::{CapacityType, Resources};
 use crate::spec::{ClusterSpec, InstanceSpec, NodeGroupSpec};
 use serde_saphyr::Spanned;
 
-use crate::model::cost::{DEFAULT_SPOT_DISCOUNT, EKS_CONTROL_PLANE_USD_PER_HOUR};
+use crate::spec::price::{DEFAULT_SPOT_DISCOUNT, EKS_CONTROL_PLANE_USD_PER_HOUR};
 
 /// Most vCPUs a user-defined instance type may have (a generous bound: the largest EC2 types have under 2,000).
 pub(crate) const MAX_VCPUS: u64 = 4096;

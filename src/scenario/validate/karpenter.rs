@@ -7,14 +7,15 @@ use super::Ctx;
 use super::node_fields::{discount_share, interruption_rate, taints, unknown_type, zones};
 use super::work::work;
 use crate::error::InputError;
-use crate::model::cluster::allocatable::allocatable;
-use crate::model::karpenter::{
-    BudgetNodes, ConsolidationPolicy, DisruptionBudget, DisruptionReason, NodePool, NodePoolSpec,
-    PoolLimits, SpotPrice,
-};
 use crate::scenario::raw::cluster::RawCapacity;
 use crate::scenario::raw::karpenter::*;
+use crate::spec::allocatable::allocatable;
 use crate::spec::catalog;
+use crate::spec::node_pool::{
+    BudgetNodes, ConsolidationPolicy, DisruptionBudget, DisruptionReason, NodePool, NodePoolSpec,
+    PoolLimits, capacity_rank,
+};
+use crate::spec::price::SpotPrice;
 use crate::spec::resources::{CapacityType, Resources};
 use crate::spec::{InstanceSpec, KarpenterPoolSpec, NodeGroupSpec, OfferingShortage};
 use serde_saphyr::Spanned;
@@ -143,7 +144,7 @@ fn pool(
     }
     let spot_discount = match r.spot.as_ref().and_then(|s| s.value.discount.as_ref()) {
         Some(d) => discount_share(ctx, d, format!("{p}.spot.discount"))?,
-        None => crate::model::cost::DEFAULT_SPOT_DISCOUNT,
+        None => crate::spec::price::DEFAULT_SPOT_DISCOUNT,
     };
     let interruptions = match r.spot.as_ref().and_then(|s| s.value.interruption.as_ref()) {
         Some(t) => Some(
@@ -238,7 +239,7 @@ fn pool(
     let first = &pool.types[0];
     let best_cap = *caps
         .iter()
-        .min_by_key(|c| crate::model::karpenter::pool::capacity_rank(**c))
+        .min_by_key(|c| capacity_rank(**c))
         .expect("not empty");
     let group_spec = NodeGroupSpec {
         name: name.clone(),

@@ -90,7 +90,7 @@ pub(super) fn unknown_type(
 
 /// An interruption rate per node-hour: an Advisor band (`"5-10%"` a month), a monthly share or `"0.002/h"`.
 pub(super) fn interruption_rate(text: &str) -> Result<f64, String> {
-    crate::model::cluster::spot_hazard::parse_interruption_rate(text).map(|r| r.lambda_per_hour())
+    crate::spec::interruption::parse_interruption_rate(text).map(|r| r.lambda_per_hour())
 }
 
 /// A taint `effect:` at `path`, as Kubernetes writes it.

@@ -6,10 +6,10 @@
 use super::Ctx;
 use super::node_fields::effect;
 use crate::error::InputError;
-use crate::model::cluster::kube_scheduler::{AntiAffinity, ZoneSpread};
 use crate::scenario::raw::RawPod;
+use crate::spec::placement::{AntiAffinity, PlacementSpec, ZoneSpread};
 use crate::spec::resources::Toleration;
-use crate::spec::{ClusterSpec, NodeAutoscalerSpec, PlacementSpec};
+use crate::spec::{ClusterSpec, NodeAutoscalerSpec};
 
 /// The placement fields of the pod of the service at path `p`.
 pub(super) fn placement(ctx: &Ctx, p: &str, raw: &RawPod) -> Result<PlacementSpec, InputError> {

@@ -1,6 +1,7 @@
 //! Tests of the scheduler's filters and scores, with expectations worked out by hand.
 
 use crate::model::cluster::kube_scheduler::*;
+use crate::spec::placement::{AntiAffinity, Scoring, ZONE_LABEL, ZoneSpread};
 use crate::spec::resources::Toleration;
 
 const GIB: i64 = 1 << 30;

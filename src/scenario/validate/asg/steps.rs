@@ -14,8 +14,8 @@
 use super::super::Ctx;
 use super::{adjust, bound};
 use crate::error::InputError;
-use crate::model::asg::adjust::describe;
 use crate::scenario::raw::asg::RawStepItem;
+use crate::spec::asg::describe;
 use crate::spec::asg::{AdjustmentType, AlarmSpec, StepAdjustment};
 use serde_saphyr::Spanned;
 

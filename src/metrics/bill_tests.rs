@@ -2,6 +2,9 @@
 
 use super::*;
 use crate::spec::catalog::lookup;
+use crate::spec::price::{
+    EKS_CONTROL_PLANE_USD_PER_HOUR, EKS_EXTENDED_SUPPORT_USD_PER_HOUR, Pricing,
+};
 use CapacityType::{OnDemand, Reserved, Spot};
 
 const S: Nanos = NANOS_PER_SEC;
@@ -173,4 +176,10 @@ fn starting_a_running_node_twice_panics() {
     let mut b = Bill::new(0.1, 0);
     b.node_started(1, "g", OnDemand, 0.192, 0);
     b.node_started(1, "g", OnDemand, 0.192, S);
+}
+
+#[test]
+fn per_million_requests() {
+    assert_eq!(usd_per_million_requests(10.0, 0), None);
+    assert_eq!(usd_per_million_requests(12.0, 4_000_000), Some(3.0));
 }

@@ -16,14 +16,8 @@
 //! interrupts in its first hour contributes nothing at any time of
 //! [`Bill::cumulative_usd`]. An instance still running when the bill is read
 //! at `t` is billed as if stopped by the user at `t`, so cumulative cost never
-//! decreases. Prices come from [`price::Pricing`].
-
-pub mod price;
-
-pub use price::{
-    DEFAULT_SPOT_DISCOUNT, EKS_CONTROL_PLANE_USD_PER_HOUR, EKS_EXTENDED_SUPPORT_USD_PER_HOUR,
-    Pricing, SpotPrice, usd_per_million_requests,
-};
+//! decreases. Prices come from [`crate::spec::price`]; the bill is built
+//! from a run's record ([`super::cluster::ClusterResult::bill`]).
 
 use crate::spec::resources::CapacityType;
 use crate::units::{NANOS_PER_SEC, Nanos};
@@ -244,5 +238,11 @@ impl Bill {
     }
 }
 
+/// Cost per million requests: `cost_usd / requests × 10⁶`; `None` without requests.
+pub fn usd_per_million_requests(cost_usd: f64, requests: u64) -> Option<f64> {
+    (requests > 0).then(|| cost_usd / requests as f64 * 1e6)
+}
+
 #[cfg(test)]
+#[path = "bill_tests.rs"]
 mod tests;

@@ -1,5 +1,6 @@
 //! Prices: what one node of a given capacity type costs per hour, and the
 //! fixed figures of the reference (EKS control plane, default spot discount).
+//! The bill that applies them to a run's nodes is [`crate::metrics::bill`].
 //!
 //! Source: `docs/reference/nodes-spot-cost.md` §4 ("Typical spot
 //! discounts", "Billing rules") and §5.1 (on-demand prices, in the catalog).
@@ -89,11 +90,6 @@ impl Pricing {
     }
 }
 
-/// Cost per million requests: `cost_usd / requests × 10⁶`; `None` without requests.
-pub fn usd_per_million_requests(cost_usd: f64, requests: u64) -> Option<f64> {
-    (requests > 0).then(|| cost_usd / requests as f64 * 1e6)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,9 +147,7 @@ mod tests {
     }
 
     #[test]
-    fn per_million_requests() {
-        assert_eq!(usd_per_million_requests(10.0, 0), None);
-        assert_eq!(usd_per_million_requests(12.0, 4_000_000), Some(3.0));
+    fn control_plane_is_73_a_month() {
         assert!((EKS_CONTROL_PLANE_USD_PER_HOUR * 730.0 - 73.0).abs() < 1e-9); // "~$73/month"
     }
 }

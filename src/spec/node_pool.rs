@@ -1,22 +1,54 @@
-//! NodePools: what a pool may launch ([`NodePoolSpec`]), resolved against the
-//! instance catalog into [`NodePool`] with each type's capacity, allocatable
-//! and per-capacity-type price.
+//! Karpenter NodePools: what a pool may launch ([`NodePoolSpec`]: types,
+//! capacity types, zones, labels, taints, limits, consolidation, disruption
+//! budgets, prices), resolved against the instance catalog into [`NodePool`]
+//! with each type's capacity, allocatable and per-capacity-type price; and
+//! the well-known labels Karpenter puts on its nodes.
+//!
+//! Facts and defaults come from `docs/reference/nodes-spot-cost.md` §3
+//! (Karpenter v1.14.1) and §5; Karpenter's decisions over these pools are
+//! `model::karpenter`.
 
-use crate::model::cluster::allocatable;
 use std::collections::BTreeMap;
 
-use super::budget::DisruptionBudget;
-use super::{
-    KarpenterError, LABEL_ARCH, LABEL_CAPACITY_TYPE, LABEL_INSTANCE_TYPE, LABEL_NODEPOOL,
-    LABEL_ZONE,
-};
+use crate::spec::allocatable;
 use crate::spec::catalog;
 use crate::spec::catalog::{Arch, InstanceType};
+use crate::spec::placement::ZONE_LABEL;
+use crate::spec::price::{DEFAULT_SPOT_DISCOUNT, SpotPrice};
 use crate::spec::resources::{CapacityType, Resources, Taint};
 use crate::units::Nanos;
 
-/// Default spot discount off on-demand (the cost model's: 65 %).
-pub use crate::model::cost::DEFAULT_SPOT_DISCOUNT;
+/// Well-known node label: availability zone (the scheduler's [`ZONE_LABEL`]).
+pub const LABEL_ZONE: &str = ZONE_LABEL;
+/// Well-known node label: EC2 instance type.
+pub const LABEL_INSTANCE_TYPE: &str = "node.kubernetes.io/instance-type";
+/// Well-known node label: CPU architecture (`amd64` or `arm64`).
+pub const LABEL_ARCH: &str = "kubernetes.io/arch";
+/// Karpenter's capacity-type label (`spot`, `on-demand`, `reserved`).
+pub const LABEL_CAPACITY_TYPE: &str = "karpenter.sh/capacity-type";
+/// Karpenter's NodePool label.
+pub const LABEL_NODEPOOL: &str = "karpenter.sh/nodepool";
+
+/// Errors building a NodePool.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum KarpenterError {
+    /// An allowed instance type is not in the catalog.
+    #[error("node pool {pool}: unknown instance type {name:?}")]
+    UnknownInstanceType {
+        /// The pool.
+        pool: String,
+        /// The name as written.
+        name: String,
+    },
+    /// A pool allows no instance type, capacity type or zone.
+    #[error("node pool {pool}: no {what} allowed")]
+    Empty {
+        /// The pool.
+        pool: String,
+        /// `instance types`, `capacity types` or `zones`.
+        what: &'static str,
+    },
+}
 
 /// Which nodes consolidation may remove (`spec.disruption.consolidationPolicy`, §3.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,15 +67,6 @@ pub struct PoolLimits {
     pub cpu_milli: Option<i64>,
     /// Memory, bytes of instance capacity.
     pub memory_bytes: Option<i64>,
-}
-
-/// How a type's spot price is set.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum SpotPrice {
-    /// A fraction off the on-demand price (0.65 = 65 % off).
-    Discount(f64),
-    /// An explicit price, US dollars per hour.
-    Explicit(f64),
 }
 
 /// Spot prices of a pool's types: a default rule and per-type overrides.
@@ -69,8 +92,63 @@ impl SpotPricing {
     pub fn usd_per_hour(&self, it: &InstanceType) -> f64 {
         match self.per_type.get(it.name).unwrap_or(&self.default) {
             SpotPrice::Discount(d) => it.on_demand_usd_per_hour * (1.0 - d),
-            SpotPrice::Explicit(usd) => *usd,
+            SpotPrice::UsdPerHour(usd) => *usd,
         }
+    }
+}
+
+/// Why a node is voluntarily disrupted (the budget `reasons` Karpenter knows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DisruptionReason {
+    /// The node holds no (non-daemonset) pods.
+    Empty,
+    /// The node's pods fit elsewhere, or on a cheaper replacement.
+    Underutilized,
+    /// The node no longer matches its pool (not modelled; listed so budgets can name it).
+    Drifted,
+}
+
+/// A budget's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetNodes {
+    /// A percentage of the pool's nodes, rounded up (`nodes: "10%"`).
+    Percent(u32),
+    /// A count of nodes (`nodes: "5"`).
+    Count(u32),
+}
+
+/// One entry of `spec.disruption.budgets` (schedules are not modelled: a budget is always active).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisruptionBudget {
+    /// Size.
+    pub nodes: BudgetNodes,
+    /// Reasons it applies to; empty = every reason.
+    pub reasons: Vec<DisruptionReason>,
+}
+
+impl Default for DisruptionBudget {
+    /// Karpenter's default budget: `nodes: "10%"` for every reason (§3.2).
+    fn default() -> Self {
+        DisruptionBudget {
+            nodes: BudgetNodes::Percent(10),
+            reasons: Vec::new(),
+        }
+    }
+}
+
+impl DisruptionBudget {
+    /// Nodes this budget allows disrupted at once in a pool of `total_nodes`, before subtracting those already disrupted.
+    pub fn limit(&self, total_nodes: usize) -> usize {
+        match self.nodes {
+            // ceil(total × pct / 100) (§3.3, `GetScaledValueFromIntOrPercent` rounding up).
+            BudgetNodes::Percent(p) => (total_nodes * p as usize).div_ceil(100),
+            BudgetNodes::Count(c) => c as usize,
+        }
+    }
+
+    /// Whether the budget applies to `reason`.
+    pub fn applies_to(&self, reason: DisruptionReason) -> bool {
+        self.reasons.is_empty() || self.reasons.contains(&reason)
     }
 }
 
@@ -268,9 +346,19 @@ mod tests {
 
     #[test]
     fn allocatable_is_the_eks_formula() {
-        // The formulas are tested against the reference table in `model::allocatable`.
+        // The formulas are tested against the reference table in `spec::allocatable`.
         assert_eq!(alloc("m5.xlarge").cpu_milli, 3920);
         assert_eq!(alloc("m5.large").pods, 29);
+    }
+
+    #[test]
+    fn percent_rounds_up() {
+        let b = DisruptionBudget::default();
+        // 10 % of 25 = 2.5 → 3 (rounded up, §3.3); 10 % of 1 = 0.1 → 1; of 0 → 0.
+        assert_eq!(b.limit(25), 3);
+        assert_eq!(b.limit(20), 2);
+        assert_eq!(b.limit(1), 1);
+        assert_eq!(b.limit(0), 0);
     }
 
     #[test]
@@ -278,7 +366,7 @@ mod tests {
         let mut spec = NodePoolSpec::new("p", &["m5.xlarge", "c5.xlarge"], &["a"]);
         spec.spot_pricing
             .per_type
-            .insert("c5.xlarge".into(), SpotPrice::Explicit(0.05));
+            .insert("c5.xlarge".into(), SpotPrice::UsdPerHour(0.05));
         spec.reserved_discount = 0.25;
         let pool = NodePool::from_catalog(spec).unwrap();
         // 0.192 × (1 − 0.65) = 0.0672; reserved 0.192 × 0.75 = 0.144.
