@@ -8,6 +8,7 @@
 //! - [`scenario`]: the scenario, its services, traffic, requests and pods;
 //! - [`scaling`]: platforms, autoscalers, pod start-up, the metrics pipeline;
 //! - [`cluster`]: node groups, the node autoscaler, placement, faults;
+//! - [`expander`]: the cluster-autoscaler's expander chain;
 //! - [`events`]: rolling deployments and traffic incidents;
 //! - [`hpa`], [`asg`]: the HorizontalPodAutoscaler and Auto Scaling group specs;
 //! - [`resources`]: resources, taints, tolerations, a pod's node needs;
@@ -17,6 +18,7 @@ pub mod asg;
 pub mod catalog;
 pub mod cluster;
 pub mod events;
+pub mod expander;
 pub mod hpa;
 pub mod resources;
 pub mod scaling;

@@ -26,7 +26,6 @@ const KNOWN_CIRCLES: &[&str] = &[
     // spec::cluster still holds Karpenter's resolved NodePool and kube-scheduler's
     // placement types; metrics' cluster rows use the resources vocabulary.
     "crate: metrics, model, spec",
-    "crate::model::world: (mod.rs), ca, control, karpenter_disruption, karpenter_provision, rollout",
 ];
 
 /// The entry that stands for a folder's own `mod.rs` (or `lib.rs`).

@@ -3,8 +3,12 @@
 //! This file holds the state and the event dispatch; the request path is in
 //! [`crate::model::world::flow`], replicas coming and going in [`crate::model::world::replicas`], and the
 //! periodic control loops (metric snapshots, HPA syncs) in
-//! [`crate::model::world::control`]. Requests live in a slab that is reused, so memory
-//! follows the number in flight, not the number simulated.
+//! [`crate::model::world::control`]. The state each runtime owns (the control
+//! loops', the cluster-autoscaler's, Karpenter's, a rollout's) is a leaf
+//! module of [`crate::model::world::state`] that knows nothing of `World`,
+//! so the files with `impl World` import it without an import circle.
+//! Requests live in a slab that is reused, so memory follows the number in
+//! flight, not the number simulated.
 
 mod binding;
 mod ca;
@@ -16,6 +20,7 @@ mod karpenter_provision;
 mod replicas;
 mod rollout;
 mod spot;
+mod state;
 
 use crate::engine::rng::{SimRng, StreamKey};
 use crate::engine::{Model, Scheduler};
@@ -30,11 +35,12 @@ use crate::model::service::lifecycle::{Stage, Startup};
 use crate::model::service::pipeline::History;
 use crate::model::service::pod::{Pod, Usage};
 use crate::model::traffic::arrivals::ArrivalGen;
-use crate::model::world::ca::CaRuntime;
-use crate::model::world::control::{Control, Scaler};
-use crate::model::world::karpenter_provision::KarpenterRuntime;
+use crate::model::world::state::ca::CaRuntime;
+use crate::model::world::state::control::{Control, Scaler};
+use crate::model::world::state::karpenter::KarpenterRuntime;
+use crate::model::world::state::rollout::Rollout;
 use crate::spec::{EventSpec, MemoryUsageSpec, Platform, Scenario};
-use crate::units::{NANOS_PER_SEC, Nanos, nanos_to_secs};
+use crate::units::{Nanos, SIGNED_NANOS_PER_SEC, SignedNanos, nanos_to_secs};
 
 /// Events of the world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,8 +115,8 @@ pub(super) mod stream {
 /// Marks a free slab entry.
 pub(super) const FREE: Nanos = Nanos::MAX;
 
-/// Pods that exist at the start have been running this long (controller clock).
-pub(super) const INITIAL_AGE_NS: i64 = 3600 * NANOS_PER_SEC as i64;
+/// Pods that exist at the start have been running this long.
+pub(super) const INITIAL_AGE_NS: SignedNanos = 3600 * SIGNED_NANOS_PER_SEC;
 
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Request {
@@ -127,10 +133,10 @@ pub(super) struct Request {
 #[derive(Debug, Clone)]
 pub(super) struct PodLife {
     pub stage: Stage,
-    /// Controller-clock times (negative for pods that predate the run).
-    pub created: i64,
-    pub running: i64,
-    pub ready: i64,
+    /// When it was created, started running and turned Ready (negative for pods that predate the run).
+    pub created: SignedNanos,
+    pub running: SignedNanos,
+    pub ready: SignedNanos,
     /// Until when requests run slower (warm-up).
     pub warm_until: Nanos,
     pub history: History,
@@ -188,7 +194,7 @@ pub(super) struct ServiceState {
     /// The Deployment's current pod template revision (new pods get it).
     pub revision: u32,
     /// A rolling deployment under way.
-    pub rollout: Option<Box<crate::model::world::rollout::Rollout>>,
+    pub rollout: Option<Box<Rollout>>,
     /// A `platform: vm` service's EC2 instances (for the bill).
     pub instances: Option<InstanceLog>,
     /// The pod of each of `instances`' stays.
