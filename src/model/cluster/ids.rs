@@ -1,7 +1,7 @@
 //! Typed identities of the cluster's nodes and node groups, shared by the
 //! controllers that decide about them ([`crate::model::ca`],
 //! [`crate::model::karpenter`]) and the executor that carries the decisions
-//! out ([`crate::model::world`]).
+//! out (`model::world`, the simulation).
 //!
 //! Both are indices into the cluster's own tables
 //! ([`crate::model::cluster::state::Cluster::nodes`] and `groups`), so a
