@@ -319,11 +319,16 @@ pub(super) fn observation(
             memory_usage_milli: usage.and_then(|q| q.memory).map(|q| q.0),
             sample_time: now - p.sample_age.map_or(0, ns),
             sample_window_ns: window,
-            metrics: p.metrics.iter().map(|(k, v)| (k.clone(), v.0)).collect(),
+            metrics: p
+                .metrics
+                .iter()
+                .map(|(k, v)| (k.clone().into(), v.0))
+                .collect(),
         });
     }
-    let values =
-        |m: &BTreeMap<String, MilliQuantity>| m.iter().map(|(k, v)| (k.clone(), v.0)).collect();
+    let values = |m: &BTreeMap<String, MilliQuantity>| {
+        m.iter().map(|(k, v)| (k.clone().into(), v.0)).collect()
+    };
     Ok(Observation {
         spec_replicas: raw.replicas,
         status_replicas,

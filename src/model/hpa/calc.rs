@@ -9,7 +9,7 @@
 //! targets) or `status.replicas` (AverageValue targets).
 
 use super::pods::{Group, PodCtx};
-use crate::model::hpa::{MetricStatus, Observation, PodPhase, Reason, Tolerances};
+use crate::model::hpa::{MetricName, MetricStatus, Observation, PodPhase, Reason, Tolerances};
 use crate::spec::hpa::{
     ControllerConfig, HpaSpec, MetricSource, MetricSpec, MetricTarget, Resource,
 };
@@ -84,7 +84,12 @@ fn replicas_for_metric(
             let samples = obs
                 .pods
                 .iter()
-                .map(|p| p.metrics.iter().find(|(n, _)| n == metric).map(|(_, v)| *v))
+                .map(|p| {
+                    p.metrics
+                        .iter()
+                        .find(|(n, _)| n.as_ref() == metric.as_str())
+                        .map(|(_, v)| *v)
+                })
                 .collect();
             let ctx = PodCtx::new(&obs.pods, samples, false, cfg, now, metric)?;
             plain_metric(&ctx, target, current, tol)
@@ -104,7 +109,7 @@ fn replicas_for_metric(
 }
 
 /// An Object/External value, or the failed fetch.
-fn fetched(values: &BTreeMap<String, i64>, kind: &str, metric: &str) -> Result<i64, String> {
+fn fetched(values: &BTreeMap<MetricName, i64>, kind: &str, metric: &str) -> Result<i64, String> {
     values
         .get(metric)
         .copied()

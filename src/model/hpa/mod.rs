@@ -23,7 +23,13 @@ pub use state::{HpaState, Recommendation, ScaleEvent};
 use crate::spec::hpa::{ControllerConfig, HpaSpec, MetricSource, ScalingRules};
 use crate::units::SignedNanos;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+
+/// A metric's name in an [`Observation`]: borrowed for the names the
+/// simulation serves (fixed, so no text is made per sync), owned for the
+/// names a replay reads.
+pub type MetricName = Cow<'static, str>;
 
 /// A pod's phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +70,7 @@ pub struct PodSample {
     /// The window the resource samples cover, ns.
     pub sample_window_ns: SignedNanos,
     /// Pods metrics of this pod (name, milli-units); a metric absent = no sample.
-    pub metrics: Vec<(String, i64)>,
+    pub metrics: Vec<(MetricName, i64)>,
 }
 
 /// What the controller reads in one sync.
@@ -77,9 +83,9 @@ pub struct Observation {
     /// The pods matched by the target's selector.
     pub pods: Vec<PodSample>,
     /// Object metric values by name, milli-units; absent = the fetch failed this sync.
-    pub object_metrics: BTreeMap<String, i64>,
+    pub object_metrics: BTreeMap<MetricName, i64>,
     /// External metric values (sum over series) by name, milli; absent = the fetch failed.
-    pub external_metrics: BTreeMap<String, i64>,
+    pub external_metrics: BTreeMap<MetricName, i64>,
 }
 
 /// The rule that set a reconcile's final replica count.

@@ -86,7 +86,7 @@ impl World {
 
     /// What the HPA of service `s` sees at `now`.
     fn observe(&self, s: usize, now: Nanos, c: &Control) -> Observation {
-        let out = now < self.metrics_out_until;
+        let out = self.faults.metrics_out(now);
         let svc = &self.services[s];
         let t = &svc.template;
         let (res, custom) = (&c.pipeline.resource, &c.pipeline.custom);
@@ -110,8 +110,8 @@ impl World {
             };
             let mut metrics = Vec::new();
             if let Some(m) = m {
-                metrics.push(("http_requests_per_second".to_string(), milli(m.arrival_rps)));
-                metrics.push(("in_flight_requests".to_string(), m.in_flight as i64 * 1000));
+                metrics.push(("http_requests_per_second".into(), milli(m.arrival_rps)));
+                metrics.push(("in_flight_requests".into(), m.in_flight as i64 * 1000));
             }
             pods.push(PodSample {
                 phase: if signed_nanos(now) < life.running {
@@ -137,9 +137,9 @@ impl World {
         }
         let mut service_metrics = BTreeMap::new();
         if let Some(m) = svc.history.sample(custom, now).filter(|_| !out) {
-            service_metrics.insert("requests_per_second".to_string(), milli(m.arrival_rps));
-            service_metrics.insert("in_flight_requests".to_string(), m.in_flight as i64 * 1000);
-            service_metrics.insert("queue_length".to_string(), m.queued as i64 * 1000);
+            service_metrics.insert("requests_per_second".into(), milli(m.arrival_rps));
+            service_metrics.insert("in_flight_requests".into(), m.in_flight as i64 * 1000);
+            service_metrics.insert("queue_length".into(), m.queued as i64 * 1000);
         }
         Observation {
             spec_replicas: svc.desired as i32,

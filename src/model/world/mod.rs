@@ -37,9 +37,10 @@ use crate::model::service::pod::{Pod, Usage};
 use crate::model::traffic::arrivals::ArrivalGen;
 use crate::model::world::state::ca::CaRuntime;
 use crate::model::world::state::control::{Control, Scaler};
+use crate::model::world::state::faults::Faults;
 use crate::model::world::state::karpenter::KarpenterRuntime;
 use crate::model::world::state::rollout::Rollout;
-use crate::spec::{EventSpec, MemoryUsageSpec, Platform, Scenario};
+use crate::spec::{MemoryUsageSpec, Platform, Scenario};
 use crate::units::{Nanos, SIGNED_NANOS_PER_SEC, SignedNanos, nanos_to_secs};
 
 /// Events of the world.
@@ -223,9 +224,7 @@ pub struct World {
     pub(super) karpenter: Option<KarpenterRuntime>,
     pub(super) spot_interruptions: u64,
     pub(super) pods_evicted: u64,
-    pub(super) faults: Vec<EventSpec>,
-    /// The metrics pipeline delivers nothing before this time (a metrics outage).
-    pub(super) metrics_out_until: Nanos,
+    pub(super) faults: Faults,
     /// The first broken invariant (a bug in capsim): the run ends with an internal error.
     pub(super) broken: Option<String>,
 }
@@ -332,8 +331,7 @@ impl World {
             karpenter: None,
             spot_interruptions: 0,
             pods_evicted: 0,
-            faults: scenario.events.clone(),
-            metrics_out_until: 0,
+            faults: Faults::new(scenario.events.clone()),
             broken: None,
         };
         if let Some(c) = &scenario.cluster {
@@ -400,7 +398,7 @@ impl World {
         if self.control.is_some() {
             sched.at(0, Event::Control);
         }
-        for (i, e) in self.faults.iter().enumerate() {
+        for (i, e) in self.faults.scheduled.iter().enumerate() {
             sched.at(e.at_ns, Event::Fault(i as u32));
         }
         let initial = self.cluster.as_ref().map_or(0, |c| c.nodes.len() as u32);
