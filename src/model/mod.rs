@@ -11,7 +11,7 @@
 //!                decisions (ca, karpenter_provision, karpenter_disruption),
 //!                spot interruptions (spot), faults, rollouts; state/: the
 //!                state each runtime owns (control loops, cluster-autoscaler,
-//!                Karpenter, a rollout), leaf modules that know nothing of
+//!                Karpenter, a rollout, faults), leaf modules that know nothing of
 //!                `World`, composed by mod.rs and imported by the `impl World`
 //!                files
 //!   traffic/     the rate function r(t) (rate), traffic incidents as exact
