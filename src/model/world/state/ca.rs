@@ -14,12 +14,14 @@ use crate::spec::{ClusterSpec, NodeAutoscalerSpec, catalog};
 pub struct CaRuntime {
     /// Flags.
     pub cfg: CaConfig,
+    /// What the autoscaler remembers between loops.
     pub(crate) state: CaState,
+    /// Its own random stream (the `random` expander).
     pub(crate) rng: SimRng,
     /// Per node group: the node a scale-up adds, and its capacity.
     pub(crate) templates: Vec<(NodeTemplate, Resources)>,
     /// By node id: the node's view from the last loop, kept so that its
-    /// name, labels and taints (fixed for the node's life) are not built
+    /// labels and taints (fixed for the node's life) are not built
     /// again every scan interval; its pods and state are refreshed.
     pub(crate) views: Vec<Option<NodeView>>,
 }
