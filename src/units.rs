@@ -21,6 +21,20 @@ pub type Nanos = u64;
 /// Nanoseconds in one second.
 pub const NANOS_PER_SEC: u64 = 1_000_000_000;
 
+/// A signed time or span in nanoseconds, on the same clock as [`Nanos`]:
+/// for the controllers that see times before the run starts (the HPA's pods
+/// that predate it; "long ago" is `SignedNanos::MIN`) and differences that
+/// may be negative. It is the one signed time type; [`signed_nanos`] converts.
+pub type SignedNanos = i64;
+
+/// Signed nanoseconds in one second.
+pub const SIGNED_NANOS_PER_SEC: SignedNanos = NANOS_PER_SEC as SignedNanos;
+
+/// `ns` as a signed time (saturating at `SignedNanos::MAX`, some 292 years).
+pub fn signed_nanos(ns: Nanos) -> SignedNanos {
+    SignedNanos::try_from(ns).unwrap_or(SignedNanos::MAX)
+}
+
 /// Hint shared by every duration error.
 const DURATION_HINT: &str = "write a number followed by a unit: ns, us, ms, s, m, h or d (for example 500ms, 15s, 10m, 2h, 1d, 1h30m)";
 

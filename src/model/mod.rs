@@ -9,7 +9,11 @@
 //!                control clock (control: metric snapshots, HPA and ASG syncs),
 //!                the executors of the cluster-autoscaler's and Karpenter's
 //!                decisions (ca, karpenter_provision, karpenter_disruption),
-//!                spot interruptions (spot), faults, rollouts
+//!                spot interruptions (spot), faults, rollouts; state/: the
+//!                state each runtime owns (control loops, cluster-autoscaler,
+//!                Karpenter, a rollout, faults), leaf modules that know nothing of
+//!                `World`, composed by mod.rs and imported by the `impl World`
+//!                files
 //!   traffic/     the rate function r(t) (rate), traffic incidents as exact
 //!                parts of it (incident), arrival times (arrivals)
 //!   service/     the service substrate: a pod as a queue (pod), the balancer,
@@ -18,7 +22,9 @@
 //!   cluster/     the cluster substrate: nodes, groups and pending pods
 //!                (state), kube-scheduler's filters and scores
 //!                (kube_scheduler), the placement predicate, spot
-//!                interruption draws (spot_hazard)
+//!                interruption draws (spot_hazard), the typed node and
+//!                group ids (ids) that cross from the controllers to
+//!                `world/` and back
 //!   hpa/ asg/ ca/ karpenter/ deployment
 //!                pure controllers: plain inputs in, decisions out; no events,
 //!                no clock of their own, no world; `world/` carries them out

@@ -6,13 +6,11 @@
 //! absolute times on the controller clock (nanoseconds, `at` = now).
 
 use crate::error::InputError;
-use crate::model::hpa::{
-    HpaState, Observation, PodPhase, PodSample, Recommendation, ScaleEvent, Time,
-};
+use crate::model::hpa::{HpaState, Observation, PodPhase, PodSample, Recommendation, ScaleEvent};
 use crate::scenario::yaml::{locate, locate_key};
 use crate::spec::hpa::{ControllerConfig, HpaSpec, MetricSource, MetricTarget, Resource};
 use crate::units::quantity::MilliQuantity;
-use crate::units::{Duration, NonNegative};
+use crate::units::{Duration, NonNegative, SignedNanos};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -207,7 +205,7 @@ pub(super) fn controller(raw: Option<&RawController>) -> ControllerConfig {
 }
 
 /// The controller memory at `start` (the first observation's time).
-pub(super) fn state(raw: Option<&RawState>, start: Time) -> HpaState {
+pub(super) fn state(raw: Option<&RawState>, start: SignedNanos) -> HpaState {
     let Some(raw) = raw else {
         return HpaState::default();
     };
@@ -321,11 +319,16 @@ pub(super) fn observation(
             memory_usage_milli: usage.and_then(|q| q.memory).map(|q| q.0),
             sample_time: now - p.sample_age.map_or(0, ns),
             sample_window_ns: window,
-            metrics: p.metrics.iter().map(|(k, v)| (k.clone(), v.0)).collect(),
+            metrics: p
+                .metrics
+                .iter()
+                .map(|(k, v)| (k.clone().into(), v.0))
+                .collect(),
         });
     }
-    let values =
-        |m: &BTreeMap<String, MilliQuantity>| m.iter().map(|(k, v)| (k.clone(), v.0)).collect();
+    let values = |m: &BTreeMap<String, MilliQuantity>| {
+        m.iter().map(|(k, v)| (k.clone().into(), v.0)).collect()
+    };
     Ok(Observation {
         spec_replicas: raw.replicas,
         status_replicas,

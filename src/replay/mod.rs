@@ -11,6 +11,7 @@ mod input;
 use crate::error::{EXIT_OK, Error, InputError};
 use crate::model::hpa::{Decision, reconcile};
 use crate::scenario::hpa::spec_from_value;
+use crate::spec::hpa::HpaSpec;
 use input::{Ctx, RawReplay};
 use serde::Serialize;
 use std::io::Write;
@@ -94,13 +95,18 @@ pub fn replay_str(text: &str, path: &Path) -> Result<Vec<String>, InputError> {
         let now = i64::try_from(o.at.0).unwrap_or(i64::MAX);
         let d = reconcile(&spec, &cfg, &mut state, &obs, now);
         spec.scaled_to_zero = d.scaled_to_zero;
-        lines.push(render(crate::units::nanos_to_secs(o.at.0), o.replicas, &d));
+        lines.push(render(
+            crate::units::nanos_to_secs(o.at.0),
+            o.replicas,
+            &spec,
+            &d,
+        ));
     }
     Ok(lines)
 }
 
 /// One decision as a JSON line.
-fn render(at_s: f64, replicas: i32, d: &Decision) -> String {
+fn render(at_s: f64, replicas: i32, spec: &HpaSpec, d: &Decision) -> String {
     let line = Line {
         at_s,
         replicas,
@@ -111,7 +117,7 @@ fn render(at_s: f64, replicas: i32, d: &Decision) -> String {
             .metrics
             .iter()
             .map(|m| MetricLine {
-                name: &m.name,
+                name: spec.metrics[m.metric].name(),
                 current: m.error.is_none().then_some(m.current),
                 proposal: m.proposal,
                 error: m.error.as_deref(),

@@ -110,8 +110,8 @@ pub enum NodeAutoscalerSpec {
     None,
     /// The Kubernetes cluster-autoscaler.
     ClusterAutoscaler {
-        /// Expander chain, e.g. `["priority", "least-waste"]`.
-        expanders: Vec<String>,
+        /// Expander chain, e.g. `[Priority, LeastWaste]`.
+        expanders: Vec<crate::spec::expander::Expander>,
         /// `--balance-similar-node-groups`.
         balance_similar: bool,
         /// Priority expander: group → priority.

@@ -1,8 +1,7 @@
 //! What the controller is configured with: the HPA spec (validated, API
 //! defaults applied) and the kube-controller-manager flags.
 
-/// Nanoseconds per second on the controller clock.
-const NANOS_PER_SECOND: i64 = crate::units::NANOS_PER_SEC as i64;
+use crate::units::{SIGNED_NANOS_PER_SEC, SignedNanos};
 
 /// A validated, defaulted HPA spec (what the controller reads from `spec` and `status`).
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +25,19 @@ pub struct MetricSpec {
     pub source: MetricSource,
     /// The target the measurement is compared with.
     pub target: MetricTarget,
+}
+
+impl MetricSpec {
+    /// The resource or metric name (`cpu`, `memory`, or the metric's own), as
+    /// events and replays print it; borrowed from the spec, never built per sync.
+    pub fn name(&self) -> &str {
+        match &self.source {
+            MetricSource::Resource { resource, .. } => resource.as_str(),
+            MetricSource::Pods { metric }
+            | MetricSource::Object { metric }
+            | MetricSource::External { metric } => metric,
+        }
+    }
 }
 
 /// Where a metric comes from.
@@ -144,17 +156,17 @@ pub struct ControllerConfig {
     /// `--horizontal-pod-autoscaler-tolerance`, both directions.
     pub tolerance: f64,
     /// `--horizontal-pod-autoscaler-cpu-initialization-period`.
-    pub cpu_initialization_period_ns: i64,
+    pub cpu_initialization_period_ns: SignedNanos,
     /// `--horizontal-pod-autoscaler-initial-readiness-delay`.
-    pub initial_readiness_delay_ns: i64,
+    pub initial_readiness_delay_ns: SignedNanos,
     /// `--horizontal-pod-autoscaler-downscale-stabilization`.
-    pub downscale_stabilization_ns: i64,
+    pub downscale_stabilization_ns: SignedNanos,
     /// Legacy path: the cap is `max(factor × current, minimum)`.
     pub scale_up_limit_factor: f64,
     /// Legacy path: see `scale_up_limit_factor`.
     pub scale_up_limit_minimum: f64,
     /// `--horizontal-pod-autoscaler-sync-period` (how often the caller should reconcile).
-    pub sync_period_ns: i64,
+    pub sync_period_ns: SignedNanos,
 }
 
 impl Default for ControllerConfig {
@@ -162,12 +174,12 @@ impl Default for ControllerConfig {
     fn default() -> Self {
         ControllerConfig {
             tolerance: 0.1,
-            cpu_initialization_period_ns: 300 * NANOS_PER_SECOND,
-            initial_readiness_delay_ns: 30 * NANOS_PER_SECOND,
-            downscale_stabilization_ns: 300 * NANOS_PER_SECOND,
+            cpu_initialization_period_ns: 300 * SIGNED_NANOS_PER_SEC,
+            initial_readiness_delay_ns: 30 * SIGNED_NANOS_PER_SEC,
+            downscale_stabilization_ns: 300 * SIGNED_NANOS_PER_SEC,
             scale_up_limit_factor: 2.0,
             scale_up_limit_minimum: 4.0,
-            sync_period_ns: 15 * NANOS_PER_SECOND,
+            sync_period_ns: 15 * SIGNED_NANOS_PER_SEC,
         }
     }
 }

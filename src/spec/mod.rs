@@ -8,6 +8,7 @@
 //! - [`scenario`]: the scenario, its services, traffic, requests and pods;
 //! - [`scaling`]: platforms, autoscalers, pod start-up, the metrics pipeline;
 //! - [`cluster`]: node groups, the node autoscaler, placement, faults;
+//! - [`expander`]: the cluster-autoscaler's expander chain;
 //! - [`events`]: rolling deployments and traffic incidents;
 //! - [`hpa`], [`asg`]: the HorizontalPodAutoscaler and Auto Scaling group specs;
 //! - [`node_pool`]: Karpenter NodePools, resolved against the catalog;
@@ -26,6 +27,7 @@ pub mod asg;
 pub mod catalog;
 pub mod cluster;
 pub mod events;
+pub mod expander;
 pub mod hpa;
 pub mod interruption;
 pub mod node_pool;

@@ -113,6 +113,33 @@ fn unknown_expander() {
 }
 
 #[test]
+fn repeated_expander_or_one_after_random() {
+    // Parsed once, by validation: the model used to find these with an expect().
+    validate(&base_with(
+        "expander: least-waste",
+        "expander: \"most-pods,most-pods\"",
+    ))
+    .error_at(
+        "s.yaml",
+        16,
+        58,
+        "cluster.node_autoscaler.expander",
+        &["most-pods,most-pods", "listed twice"],
+    );
+    validate(&base_with(
+        "expander: least-waste",
+        "expander: \"random,price\"",
+    ))
+    .error_at(
+        "s.yaml",
+        16,
+        58,
+        "cluster.node_autoscaler.expander",
+        &["random last", "follows `random`"],
+    );
+}
+
+#[test]
 fn min_above_max() {
     validate(&base_with("min: 1\n", "min: 5\n")).error_at(
         "s.yaml",

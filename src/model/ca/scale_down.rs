@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::model::cluster::ids::{GroupId, NodeId};
 use crate::spec::resources::{PodNeeds, Resources};
 use crate::units::Nanos;
 
@@ -20,10 +21,10 @@ use super::state::CaState;
 /// One node to delete now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScaleDownDecision {
-    /// Node name.
-    pub node: String,
+    /// The node.
+    pub node: NodeId,
     /// Its node group (shrinks by one).
-    pub group: String,
+    pub group: GroupId,
     /// Only DaemonSet or mirror pods: delete at once. Otherwise drain first
     /// (taint, evict, grace ≤ `max-graceful-termination-sec`), then delete.
     pub empty: bool,
@@ -89,16 +90,10 @@ pub fn update_unneeded(
             extra[node_of[b]].push(&p.needs);
         }
     }
-    let group_above_min: BTreeMap<&str, bool> = snap
-        .groups
-        .iter()
-        .map(|g| (g.name(), g.target_size > g.min_size))
-        .collect();
     let above_min = |n: &NodeView| {
         n.group
-            .as_deref()
-            .and_then(|g| group_above_min.get(g).copied())
-            .unwrap_or(false)
+            .and_then(|g| snap.groups.get(g.index()))
+            .is_some_and(|g| g.target_size > g.min_size)
     };
     let mut candidates: Vec<(Option<Nanos>, usize)> = snap
         .nodes
@@ -110,7 +105,7 @@ pub fn update_unneeded(
                 && (n.ready || cfg.scale_down_unready_enabled)
                 && above_min(n)
         })
-        .map(|(i, n)| (state.unneeded_since.get(&n.name).copied(), i))
+        .map(|(i, n)| (state.unneeded_since.get(&n.id).copied(), i))
         .collect();
     // Previously unneeded (oldest first), then the rest in snapshot order.
     candidates.sort_by_key(|&(since, i)| (since.is_none(), since, i));
@@ -152,7 +147,7 @@ pub fn update_unneeded(
             continue;
         }
         unneeded.push((i, n.is_empty() && extra[i].is_empty()));
-        since.insert(n.name.clone(), was.unwrap_or(now_ns));
+        since.insert(n.id, was.unwrap_or(now_ns));
     }
     state.unneeded_since = since;
     unneeded
@@ -183,14 +178,14 @@ pub fn scale_down(
         return Vec::new();
     }
     // Room above min size per group, after deletions already in progress.
-    let mut room: BTreeMap<&str, i64> = snap
+    let mut room: Vec<i64> = snap
         .groups
         .iter()
-        .map(|g| (g.name(), i64::from(g.target_size) - i64::from(g.min_size)))
+        .map(|g| i64::from(g.target_size) - i64::from(g.min_size))
         .collect();
     let (mut busy_empty, mut busy_drain) = (0u32, 0u32);
     for n in snap.nodes.iter().filter(|n| n.being_deleted) {
-        if let Some(r) = n.group.as_deref().and_then(|g| room.get_mut(g)) {
+        if let Some(r) = n.group.and_then(|g| room.get_mut(g.index())) {
             *r -= 1;
         }
         if n.is_empty() {
@@ -214,7 +209,7 @@ pub fn scale_down(
             };
             state
                 .unneeded_since
-                .get(&n.name)
+                .get(&n.id)
                 .is_some_and(|&s| s + wait < now_ns)
         })
         .collect();
@@ -225,10 +220,10 @@ pub fn scale_down(
             if empty != want_empty || budget == 0 || (!want_empty && drain_budget == 0) {
                 continue;
             }
-            let Some(group) = n.group.as_deref() else {
+            let Some(group) = n.group else {
                 continue;
             };
-            let Some(r) = room.get_mut(group) else {
+            let Some(r) = room.get_mut(group.index()) else {
                 continue;
             };
             if *r <= 0 {
@@ -239,10 +234,10 @@ pub fn scale_down(
             if !want_empty {
                 drain_budget -= 1;
             }
-            let since = state.unneeded_since.get(&n.name).copied().unwrap_or(now_ns);
+            let since = state.unneeded_since.get(&n.id).copied().unwrap_or(now_ns);
             out.push(ScaleDownDecision {
-                node: n.name.clone(),
-                group: group.to_string(),
+                node: n.id,
+                group,
                 empty: want_empty,
                 reason: format!(
                     "utilization {:.3} <= {}, unneeded for {} s{}",

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use rand::Rng;
 
+use crate::model::cluster::ids::GroupId;
 use crate::spec::resources::{PodNeeds, Resources};
 use crate::units::Nanos;
 
@@ -37,13 +38,13 @@ const GIB: i64 = 1 << 30;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScaleUpDecision {
     /// The group the expanders chose.
-    pub group: String,
+    pub group: GroupId,
     /// New nodes in total (after the caps), over all of `balanced`.
     pub delta: u32,
     /// Why: pods considered, the expander trace and the balancing split.
     pub reason: String,
     /// Every group to grow with its delta (just `[(group, delta)]` without balancing); deltas > 0.
-    pub balanced: Vec<(String, u32)>,
+    pub balanced: Vec<(GroupId, u32)>,
 }
 
 /// Indices of the pending pods that no registered or upcoming node can take.
@@ -163,7 +164,7 @@ pub fn scale_up(
     let mut options = Vec::new();
     for (gi, g) in snap.groups.iter().enumerate() {
         if g.target_size >= g.max_size
-            || state.is_backed_off(g.name(), now_ns)
+            || state.is_backed_off(GroupId::of(gi), now_ns)
             || limit_room(totals, cfg, g.capacity) == 0
         {
             continue;
@@ -205,13 +206,16 @@ pub fn scale_up(
     if delta == 0 {
         return None;
     }
-    for (name, d) in &balanced {
-        state.record_scale_up(cfg, name, *d, now_ns);
+    for &(group, d) in &balanced {
+        state.record_scale_up(cfg, group, d, now_ns);
     }
     state.last_scale_up_ns = Some(now_ns);
-    let split: Vec<String> = balanced.iter().map(|(n, d)| format!("{n}+{d}")).collect();
+    let split: Vec<String> = balanced
+        .iter()
+        .map(|&(n, d)| format!("{}+{d}", snap.group(n).name()))
+        .collect();
     Some(ScaleUpDecision {
-        group: g.name().to_string(),
+        group: GroupId::of(best.group),
         delta,
         reason: format!(
             "{} unschedulable pod(s); {trace}; capped to {delta}; split {}",
@@ -276,7 +280,7 @@ fn similar_groups(
         .filter(|&i| {
             let g = &snap.groups[i];
             g.target_size < g.max_size
-                && !state.is_backed_off(g.name(), now_ns)
+                && !state.is_backed_off(GroupId::of(i), now_ns)
                 && similar(b, g, cfg)
                 && pods
                     .iter()
@@ -289,7 +293,7 @@ fn similar_groups(
 /// are ordered by current size (stable), and each node goes to the first
 /// group of smallest size so far that is below its max, which is what CA's
 /// `BalanceScaleUpBetweenGroups` loop does. Groups left at +0 are dropped.
-pub fn balance(snap: &Snapshot, members: &[usize], delta: u32) -> Vec<(String, u32)> {
+pub fn balance(snap: &Snapshot, members: &[usize], delta: u32) -> Vec<(GroupId, u32)> {
     let mut order: Vec<usize> = members.to_vec();
     order.sort_by_key(|&i| snap.groups[i].target_size);
     let mut size: Vec<u32> = order.iter().map(|&i| snap.groups[i].target_size).collect();
@@ -308,7 +312,7 @@ pub fn balance(snap: &Snapshot, members: &[usize], delta: u32) -> Vec<(String, u
         .filter_map(|&i| {
             let k = order.iter().position(|&o| o == i)?;
             let d = size[k] - snap.groups[i].target_size;
-            (d > 0).then(|| (snap.groups[i].name().to_string(), d))
+            (d > 0).then_some((GroupId::of(i), d))
         })
         .collect()
 }

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::model::cluster::ids::{GroupId, NodeId};
 use crate::spec::resources::{NodeTemplate, PodNeeds, Resources, Taint};
 use crate::units::Nanos;
 
@@ -63,10 +64,11 @@ pub struct NodePod {
 /// A registered node.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeView {
-    /// Unique node name (ties and timers key on it).
-    pub name: String,
-    /// Its node group; `None` for nodes the autoscaler does not manage.
-    pub group: Option<String>,
+    /// The node (timers key on it; it displays as the node's name).
+    pub id: NodeId,
+    /// Its node group, an index into [`Snapshot::groups`]; `None` for nodes
+    /// the autoscaler does not manage.
+    pub group: Option<GroupId>,
     /// Node labels.
     pub labels: BTreeMap<String, String>,
     /// Node taints (without CA's own `ToBeDeletedByClusterAutoscaler`).
@@ -148,11 +150,8 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// The group called `name`, with its index.
-    pub fn group(&self, name: &str) -> Option<(usize, &GroupView)> {
-        self.groups
-            .iter()
-            .enumerate()
-            .find(|(_, g)| g.name() == name)
+    /// The group `id`.
+    pub fn group(&self, id: GroupId) -> &GroupView {
+        &self.groups[id.index()]
     }
 }

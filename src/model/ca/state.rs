@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::model::cluster::ids::{GroupId, NodeId};
 use crate::units::Nanos;
 
 use super::config::CaConfig;
@@ -42,7 +43,7 @@ pub struct ScaleUpRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProvisionFailure {
     /// The node group, now backed off.
-    pub group: String,
+    pub group: GroupId,
     /// Upcoming nodes to cancel (the snapshot's `upcoming`); CA deletes the unregistered instances.
     pub nodes: u32,
     /// Human-readable cause.
@@ -52,12 +53,12 @@ pub struct ProvisionFailure {
 /// The autoscaler's memory. Start with `CaState::default()`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CaState {
-    /// Backoff per group name.
-    pub backoff: BTreeMap<String, Backoff>,
-    /// Open scale-up requests per group name.
-    pub requests: BTreeMap<String, ScaleUpRequest>,
-    /// Since when each node (by name) has been continuously unneeded.
-    pub unneeded_since: BTreeMap<String, Nanos>,
+    /// Backoff per group.
+    pub backoff: BTreeMap<GroupId, Backoff>,
+    /// Open scale-up requests per group.
+    pub requests: BTreeMap<GroupId, ScaleUpRequest>,
+    /// Since when each node has been continuously unneeded.
+    pub unneeded_since: BTreeMap<NodeId, Nanos>,
     /// Last successful scale-up (`lastScaleUpTime`).
     pub last_scale_up_ns: Option<Nanos>,
     /// Last node deletion started (`lastScaleDownDeleteTime`).
@@ -70,8 +71,10 @@ pub struct CaState {
 
 impl CaState {
     /// Whether `group` is backed off at `now_ns` (`IsBackedOff`: `until > now`).
-    pub fn is_backed_off(&self, group: &str, now_ns: Nanos) -> bool {
-        self.backoff.get(group).is_some_and(|b| b.until_ns > now_ns)
+    pub fn is_backed_off(&self, group: GroupId, now_ns: Nanos) -> bool {
+        self.backoff
+            .get(&group)
+            .is_some_and(|b| b.until_ns > now_ns)
     }
 
     /// Records a failed scale-up of `group` at `now_ns` and returns the end of the backoff.
@@ -79,8 +82,13 @@ impl CaState {
     /// The simulation calls this directly when a launch fails fast (for example
     /// a spot `InsufficientInstanceCapacity` seen through the ASG's scaling
     /// activities, reference §1.2 step 7); timeouts call it through [`check_provisioning`].
-    pub fn record_failed_scale_up(&mut self, cfg: &CaConfig, group: &str, now_ns: Nanos) -> Nanos {
-        let duration_ns = match self.backoff.get(group) {
+    pub fn record_failed_scale_up(
+        &mut self,
+        cfg: &CaConfig,
+        group: GroupId,
+        now_ns: Nanos,
+    ) -> Nanos {
+        let duration_ns = match self.backoff.get(&group) {
             None => cfg.initial_backoff_ns,
             Some(b)
                 if b.last_failure_ns
@@ -94,27 +102,24 @@ impl CaState {
         };
         let until_ns = now_ns + duration_ns;
         self.backoff.insert(
-            group.to_string(),
+            group,
             Backoff {
                 duration_ns,
                 until_ns,
                 last_failure_ns: now_ns,
             },
         );
-        self.requests.remove(group);
+        self.requests.remove(&group);
         until_ns
     }
 
     /// Records a scale-up of `group` by `delta` nodes (`RegisterOrUpdateScaleUp`).
-    pub fn record_scale_up(&mut self, cfg: &CaConfig, group: &str, delta: u32, now_ns: Nanos) {
-        let req = self
-            .requests
-            .entry(group.to_string())
-            .or_insert(ScaleUpRequest {
-                increase: 0,
-                requested_ns: now_ns,
-                expected_add_ns: now_ns,
-            });
+    pub fn record_scale_up(&mut self, cfg: &CaConfig, group: GroupId, delta: u32, now_ns: Nanos) {
+        let req = self.requests.entry(group).or_insert(ScaleUpRequest {
+            increase: 0,
+            requested_ns: now_ns,
+            expected_add_ns: now_ns,
+        });
         req.increase += delta;
         req.requested_ns = now_ns;
         req.expected_add_ns = now_ns + cfg.max_node_provision_time_ns;
@@ -141,24 +146,24 @@ pub fn check_provisioning(
     state: &mut CaState,
     now_ns: Nanos,
 ) -> Vec<ProvisionFailure> {
-    let upcoming: BTreeMap<&str, u32> =
-        snap.groups.iter().map(|g| (g.name(), g.upcoming)).collect();
-    let open: Vec<(String, ScaleUpRequest)> = state
-        .requests
-        .iter()
-        .map(|(k, v)| (k.clone(), *v))
-        .collect();
+    let name = |g: GroupId| snap.groups.get(g.index()).map_or("", |g| g.name());
+    // In group-name order, so that the failures (and their events) come in a
+    // stable order that does not depend on the groups' places in the spec.
+    let mut open: Vec<(GroupId, ScaleUpRequest)> =
+        state.requests.iter().map(|(&k, &v)| (k, v)).collect();
+    open.sort_by(|a, b| name(a.0).cmp(name(b.0)));
     let mut failures = Vec::new();
     for (group, req) in open {
-        let nodes = upcoming.get(group.as_str()).copied().unwrap_or(0);
+        let nodes = snap.groups.get(group.index()).map_or(0, |g| g.upcoming);
         if nodes == 0 {
             state.requests.remove(&group);
             state.backoff.remove(&group);
         } else if req.expected_add_ns < now_ns {
-            let until = state.record_failed_scale_up(cfg, &group, now_ns);
+            let until = state.record_failed_scale_up(cfg, group, now_ns);
             failures.push(ProvisionFailure {
                 reason: format!(
-                    "{nodes} node(s) of {group} not registered within max-node-provision-time; backed off until {until} ns"
+                    "{nodes} node(s) of {} not registered within max-node-provision-time; backed off until {until} ns",
+                    name(group)
                 ),
                 group,
                 nodes,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use rand::SeedableRng;
 
 use crate::engine::rng::SimRng;
+pub use crate::model::cluster::ids::{GroupId, NodeId};
 use crate::spec::resources::{CapacityType, NodeTemplate, PodNeeds, Resources};
 use crate::units::{NANOS_PER_SEC, Nanos};
 
@@ -98,11 +99,12 @@ pub fn daemon(cpu_milli: i64, mem_gib: f64) -> NodePod {
     }
 }
 
-/// A Ready node of `group` built from the group's template, with `pods`.
-pub fn node(name: &str, g: &GroupView, pods: Vec<NodePod>) -> NodeView {
+/// Ready node `id` of group `gi` (`g`, the group at that index), built from
+/// the group's template, with `pods`.
+pub fn node(id: u32, gi: u32, g: &GroupView, pods: Vec<NodePod>) -> NodeView {
     NodeView {
-        name: name.into(),
-        group: Some(g.name().to_string()),
+        id: NodeId(id),
+        group: Some(GroupId(gi)),
         labels: g.template.labels.clone(),
         taints: g.template.taints.clone(),
         allocatable: g.template.allocatable,

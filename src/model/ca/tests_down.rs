@@ -9,7 +9,7 @@ fn cluster(min: u32, pods: Vec<Vec<NodePod>>) -> Snapshot {
     let nodes = pods
         .into_iter()
         .enumerate()
-        .map(|(i, p)| node(&format!("n{i}"), &g, p))
+        .map(|(i, p)| node(i as u32, 0, &g, p))
         .collect();
     Snapshot {
         groups: vec![g],
@@ -19,13 +19,15 @@ fn cluster(min: u32, pods: Vec<Vec<NodePod>>) -> Snapshot {
 }
 
 fn names(s: &Snapshot, idx: &[(usize, bool)]) -> Vec<String> {
-    idx.iter().map(|&(i, _)| s.nodes[i].name.clone()).collect()
+    idx.iter()
+        .map(|&(i, _)| s.nodes[i].id.to_string())
+        .collect()
 }
 
 fn down(s: &Snapshot, st: &mut CaState, now: u64) -> Vec<String> {
     scale_down(s, &CaConfig::default(), st, now)
         .into_iter()
-        .map(|d| d.node)
+        .map(|d| d.node.to_string())
         .collect()
 }
 
@@ -37,12 +39,16 @@ fn utilisation_at_or_below_half_is_eligible() {
         let s = cluster(0, vec![vec![movable(cpu, 1.0)], vec![movable(1000, 1.0)]]);
         let mut st = CaState::default();
         let u = update_unneeded(&s, &cfg, &mut st, 0);
-        assert_eq!(names(&s, &u).contains(&"n0".to_string()), want, "cpu {cpu}");
+        assert_eq!(
+            names(&s, &u).contains(&"node-0".to_string()),
+            want,
+            "cpu {cpu}"
+        );
     }
     // Memory counts too: 10 % CPU but 60 % memory is not eligible.
     let s = cluster(0, vec![vec![movable(400, 9.6)], vec![]]);
     let u = update_unneeded(&s, &cfg, &mut CaState::default(), 0);
-    assert_eq!(names(&s, &u), vec!["n1"]);
+    assert_eq!(names(&s, &u), vec!["node-1"]);
 }
 
 #[test]
@@ -54,18 +60,18 @@ fn pods_that_fit_nowhere_else_block_scale_down() {
     // With 2 CPU free it fits.
     let s = cluster(0, vec![vec![movable(1800, 1.0)], vec![movable(2000, 1.0)]]);
     let u = update_unneeded(&s, &cfg, &mut CaState::default(), 0);
-    assert_eq!(names(&s, &u), vec!["n0"]);
+    assert_eq!(names(&s, &u), vec!["node-0"]);
     // A selector only n0 matches blocks it even with room on n1 (n1 itself can now move to n0).
     let mut s = s;
     s.nodes[0].labels.insert("disk".into(), "ssd".into());
     s.nodes[0].pods[0].needs.node_selector = [("disk".to_string(), "ssd".to_string())].into();
     let u = update_unneeded(&s, &cfg, &mut CaState::default(), 0);
-    assert_eq!(names(&s, &u), vec!["n1"]);
+    assert_eq!(names(&s, &u), vec!["node-1"]);
     // A PDB-blocked (unmovable) pod blocks it.
     let mut s = cluster(0, vec![vec![movable(100, 1.0)], vec![]]);
     s.nodes[0].pods[0].blocks_removal = true;
     let u = update_unneeded(&s, &cfg, &mut CaState::default(), 0);
-    assert_eq!(names(&s, &u), vec!["n1"]);
+    assert_eq!(names(&s, &u), vec!["node-1"]);
 }
 
 #[test]
@@ -82,7 +88,7 @@ fn two_candidates_cannot_count_on_the_same_room() {
         ],
     );
     let u = update_unneeded(&s, &CaConfig::default(), &mut CaState::default(), 0);
-    assert_eq!(names(&s, &u), vec!["n0"]);
+    assert_eq!(names(&s, &u), vec!["node-0"]);
 }
 
 #[test]
@@ -93,7 +99,10 @@ fn unneeded_for_strictly_more_than_ten_minutes() {
     assert!(down(&s, &mut st, 9 * MIN + 59 * SEC).is_empty());
     // since + 10 min is not before now at exactly 10:00.
     assert!(down(&s, &mut st, 10 * MIN).is_empty());
-    assert_eq!(down(&s, &mut st, 10 * MIN + 10 * SEC), vec!["n0", "n1"]);
+    assert_eq!(
+        down(&s, &mut st, 10 * MIN + 10 * SEC),
+        vec!["node-0", "node-1"]
+    );
 }
 
 #[test]
@@ -104,11 +113,11 @@ fn timer_restarts_when_a_node_becomes_needed() {
     update_unneeded(&s, &cfg, &mut st, 0);
     s.nodes[0].pods = vec![movable(2400, 1.0)]; // 60 %
     update_unneeded(&s, &cfg, &mut st, 5 * MIN);
-    assert!(!st.unneeded_since.contains_key("n0"));
+    assert!(!st.unneeded_since.contains_key(&NodeId(0)));
     s.nodes[0].pods.clear();
     update_unneeded(&s, &cfg, &mut st, 6 * MIN);
-    assert_eq!(st.unneeded_since["n0"], 6 * MIN);
-    assert_eq!(st.unneeded_since["n1"], 0);
+    assert_eq!(st.unneeded_since[&NodeId(0)], 6 * MIN);
+    assert_eq!(st.unneeded_since[&NodeId(1)], 0);
 }
 
 #[test]
@@ -118,7 +127,7 @@ fn unready_nodes_wait_twenty_minutes() {
     let mut st = CaState::default();
     assert!(down(&s, &mut st, 0).is_empty());
     assert!(down(&s, &mut st, 20 * MIN).is_empty());
-    assert_eq!(down(&s, &mut st, 20 * MIN + 10 * SEC), vec!["n0"]);
+    assert_eq!(down(&s, &mut st, 20 * MIN + 10 * SEC), vec!["node-0"]);
 }
 
 #[test]
@@ -129,10 +138,10 @@ fn delay_after_add_blocks_deletions_but_not_timers() {
     st.last_scale_up_ns = Some(5 * MIN);
     // Unneeded long enough at 10:10, but 5:00 + 10 min > 10:10.
     assert!(down(&s, &mut st, 10 * MIN + 10 * SEC).is_empty());
-    assert_eq!(st.unneeded_since["n0"], 0);
+    assert_eq!(st.unneeded_since[&NodeId(0)], 0);
     assert!(down(&s, &mut st, 15 * MIN - 1).is_empty());
     // The node unneeded throughout goes as soon as the delay ends.
-    assert_eq!(down(&s, &mut st, 15 * MIN), vec!["n0"]);
+    assert_eq!(down(&s, &mut st, 15 * MIN), vec!["node-0"]);
 }
 
 #[test]
@@ -163,7 +172,7 @@ fn empty_nodes_go_in_bulk_up_to_ten() {
     down(&s, &mut st, 0);
     let d = scale_down(&s, &CaConfig::default(), &mut st, 11 * MIN);
     assert_eq!(d.len(), 10);
-    assert!(d.iter().all(|x| x.empty && x.group == "g"));
+    assert!(d.iter().all(|x| x.empty && x.group == GroupId(0)));
 }
 
 #[test]
@@ -175,22 +184,20 @@ fn non_empty_nodes_drain_one_at_a_time() {
     let mut s = cluster(0, pods);
     let mut st = CaState::default();
     let u = update_unneeded(&s, &CaConfig::default(), &mut st, 0);
-    assert_eq!(names(&s, &u), vec!["n0", "n1", "n2"]);
+    assert_eq!(names(&s, &u), vec!["node-0", "node-1", "node-2"]);
     let d = scale_down(&s, &CaConfig::default(), &mut st, 11 * MIN);
     assert_eq!(d.len(), 1);
-    assert_eq!((d[0].node.as_str(), d[0].empty), ("n0", false));
+    assert_eq!((d[0].node, d[0].empty), (NodeId(0), false));
     // While n0 drains, no other drain starts; an empty node still may go.
     s.nodes[0].being_deleted = true;
-    s.nodes.push(node("n4", &s.groups[0].clone(), vec![]));
+    s.nodes.push(node(4, 0, &s.groups[0].clone(), vec![]));
     s.groups[0].target_size = 5;
     let d = scale_down(&s, &CaConfig::default(), &mut st, 11 * MIN + 10 * SEC);
     assert!(d.is_empty(), "n4 is only just unneeded: {d:?}");
     let d = scale_down(&s, &CaConfig::default(), &mut st, 22 * MIN);
     assert_eq!(
-        d.iter()
-            .map(|x| (x.node.as_str(), x.empty))
-            .collect::<Vec<_>>(),
-        vec![("n4", true)]
+        d.iter().map(|x| (x.node, x.empty)).collect::<Vec<_>>(),
+        vec![(NodeId(4), true)]
     );
 }
 
@@ -236,7 +243,7 @@ fn a_loop_deferred_for_young_pods_keeps_timers_but_deletes_nothing() {
     }];
     let out = run_loop(&s, &CaConfig::default(), &mut st, 11 * MIN, &mut rng());
     assert!(out.scale_up.is_none() && out.scale_down.is_empty());
-    assert_eq!(st.unneeded_since["n1"], 0);
+    assert_eq!(st.unneeded_since[&NodeId(1)], 0);
     let out = run_loop(
         &s,
         &CaConfig::default(),
@@ -253,7 +260,7 @@ fn a_large_cluster_loop_stays_cheap() {
     // 500 nodes × 10 pods of 0.3 CPU (75 %), 2000 pending pods of 0.5 CPU.
     let g = group("g", 4000, 16.0, 0, 2000, 500);
     let nodes = (0..500)
-        .map(|i| node(&format!("n{i}"), &g, vec![movable(300, 1.0); 10]))
+        .map(|i| node(i, 0, &g, vec![movable(300, 1.0); 10]))
         .collect();
     let s = Snapshot {
         groups: vec![g],

@@ -105,7 +105,7 @@ fn estimate_respects_hard_zone_spread() {
     let mut g = group("g", 1600, 8.0, 0, 20, 3);
     g.template.labels.insert(ZONE_LABEL.into(), "a".into());
     let zoned = |z: &str| {
-        let mut n = node(&format!("n-{z}"), &g, vec![]);
+        let mut n = node(u32::from(z.as_bytes()[0]), 0, &g, vec![]);
         n.labels.insert(ZONE_LABEL.into(), z.into());
         n.pods = vec![super::snapshot::NodePod {
             needs: PodNeeds {

@@ -30,7 +30,7 @@ fn pods_that_fit_an_upcoming_node_trigger_nothing() {
     // A third does not (4.5 > 4): one more node for that one pod.
     let s = snap(vec![g], vec![pending(1500, 1.0); 3]);
     let d = up(&s, &CaConfig::default(), &mut CaState::default(), MIN).unwrap();
-    assert_eq!((d.group.as_str(), d.delta), ("a", 1));
+    assert_eq!((d.group, d.delta), (GroupId(0), 1));
     assert!(
         d.reason.starts_with("1 unschedulable pod(s)"),
         "{}",
@@ -42,7 +42,7 @@ fn pods_that_fit_an_upcoming_node_trigger_nothing() {
 fn pods_that_fit_free_capacity_trigger_nothing() {
     let g = group("a", 4000, 16.0, 0, 10, 1);
     let mut s = snap(vec![g.clone()], vec![pending(2000, 1.0)]);
-    s.nodes = vec![node("n0", &g, vec![movable(1000, 1.0)])];
+    s.nodes = vec![node(0, 0, &g, vec![movable(1000, 1.0)])];
     assert_eq!(
         up(&s, &CaConfig::default(), &mut CaState::default(), MIN),
         None
@@ -66,7 +66,7 @@ fn ffd_ten_pods_of_one_and_a_half_cpu_need_five_four_cpu_nodes() {
     );
     let d = up(&s, &CaConfig::default(), &mut CaState::default(), MIN).unwrap();
     assert_eq!(d.delta, 5);
-    assert_eq!(d.balanced, vec![("a".to_string(), 5)]);
+    assert_eq!(d.balanced, vec![(GroupId(0), 5)]);
 }
 
 #[test]
@@ -114,7 +114,7 @@ fn cluster_node_cap_cuts_the_count() {
     let g = group("a", 4000, 16.0, 0, 100, 3);
     let mut s = snap(vec![g.clone()], vec![pending(1500, 1.0); 10]);
     s.nodes = (0..3)
-        .map(|i| node(&format!("n{i}"), &g, vec![movable(4000, 1.0)]))
+        .map(|i| node(i, 0, &g, vec![movable(4000, 1.0)]))
         .collect();
     let cfg = CaConfig {
         max_nodes_total: 5,
@@ -134,7 +134,7 @@ fn groups_that_cannot_run_the_pod_are_not_options() {
         up(&s, &CaConfig::default(), &mut CaState::default(), MIN)
             .unwrap()
             .group,
-        "big"
+        GroupId(1)
     );
     // A selector only `small` satisfies.
     let mut p = pending(1000, 1.0);
@@ -144,7 +144,7 @@ fn groups_that_cannot_run_the_pod_are_not_options() {
         up(&s, &CaConfig::default(), &mut CaState::default(), MIN)
             .unwrap()
             .group,
-        "small"
+        GroupId(0)
     );
     // A taint on `small` the pod does not tolerate: nothing can help.
     let mut tainted = small;
@@ -223,18 +223,18 @@ fn balancing_splits_five_nodes_smallest_group_first() {
     let s = snap(twins(2, 2), vec![pending(1500, 1.0); 10]);
     let d = up(&s, &balanced_cfg(), &mut CaState::default(), MIN).unwrap();
     assert_eq!(d.delta, 5);
-    assert_eq!(d.balanced, vec![("a".to_string(), 3), ("b".to_string(), 2)]);
+    assert_eq!(d.balanced, vec![(GroupId(0), 3), (GroupId(1), 2)]);
     // a at 4, b at 1: b to 4 (+3), then b, a → a+1, b+4.
     let s = snap(twins(4, 1), vec![pending(1500, 1.0); 10]);
     let d = up(&s, &balanced_cfg(), &mut CaState::default(), MIN).unwrap();
-    assert_eq!(d.balanced, vec![("a".to_string(), 1), ("b".to_string(), 4)]);
+    assert_eq!(d.balanced, vec![(GroupId(0), 1), (GroupId(1), 4)]);
     // Without the flag everything goes to the chosen group.
     let cfg = CaConfig {
         balance_similar_node_groups: false,
         ..balanced_cfg()
     };
     let d = up(&s, &cfg, &mut CaState::default(), MIN).unwrap();
-    assert_eq!(d.balanced, vec![("a".to_string(), 5)]);
+    assert_eq!(d.balanced, vec![(GroupId(0), 5)]);
 }
 
 #[test]
@@ -271,19 +271,19 @@ fn backoff_grows_5_10_20_30_and_resets_after_3h() {
     let cfg = CaConfig::default();
     let mut st = CaState::default();
     let dur = |st: &mut CaState, t: u64| {
-        st.record_failed_scale_up(&cfg, "a", t);
-        st.backoff["a"].duration_ns / MIN
+        st.record_failed_scale_up(&cfg, GroupId(0), t);
+        st.backoff[&GroupId(0)].duration_ns / MIN
     };
     assert_eq!(dur(&mut st, 0), 5);
     // A failure while still backed off keeps 5.
     assert_eq!(dur(&mut st, 2 * MIN), 5);
-    assert_eq!(st.backoff["a"].until_ns, 7 * MIN);
+    assert_eq!(st.backoff[&GroupId(0)].until_ns, 7 * MIN);
     assert_eq!(dur(&mut st, 8 * MIN), 10);
     assert_eq!(dur(&mut st, 19 * MIN), 20);
     assert_eq!(dur(&mut st, 40 * MIN), 30);
     assert_eq!(dur(&mut st, 71 * MIN), 30);
-    assert!(st.is_backed_off("a", 100 * MIN));
-    assert!(!st.is_backed_off("a", 101 * MIN));
+    assert!(st.is_backed_off(GroupId(0), 100 * MIN));
+    assert!(!st.is_backed_off(GroupId(0), 101 * MIN));
     // 3 h after the last failure is not yet "more than 3 h"; 3 h + 1 min is.
     let mut late = st.clone();
     assert_eq!(dur(&mut late, 71 * MIN + 180 * MIN), 30);
@@ -305,9 +305,12 @@ fn backed_off_group_is_skipped_until_the_backoff_ends() {
         vec![pending(1000, 1.0)],
     );
     let mut st = CaState::default();
-    st.record_failed_scale_up(&cfg, "a", MIN);
-    assert_eq!(up(&s, &cfg, &mut st, 6 * MIN - 1).unwrap().group, "b");
-    assert_eq!(up(&s, &cfg, &mut st, 6 * MIN).unwrap().group, "a");
+    st.record_failed_scale_up(&cfg, GroupId(0), MIN);
+    assert_eq!(
+        up(&s, &cfg, &mut st, 6 * MIN - 1).unwrap().group,
+        GroupId(1)
+    );
+    assert_eq!(up(&s, &cfg, &mut st, 6 * MIN).unwrap().group, GroupId(0));
 }
 
 #[test]
@@ -323,11 +326,11 @@ fn provision_timeout_fails_after_15_minutes_and_success_clears_backoff() {
     // Expected add time 15:10; a failure needs it to be strictly before now.
     assert!(check_provisioning(&launching, &cfg, &mut st, 15 * MIN + 10 * SEC).is_empty());
     let f = check_provisioning(&launching, &cfg, &mut st, 15 * MIN + 20 * SEC);
-    assert_eq!((f[0].group.as_str(), f[0].nodes), ("a", 1));
-    assert!(st.is_backed_off("a", 20 * MIN));
-    assert_eq!(st.backoff["a"].until_ns, 20 * MIN + 20 * SEC);
+    assert_eq!((f[0].group, f[0].nodes), (GroupId(0), 1));
+    assert!(st.is_backed_off(GroupId(0), 20 * MIN));
+    assert_eq!(st.backoff[&GroupId(0)].until_ns, 20 * MIN + 20 * SEC);
     // After the backoff a new scale-up whose node registers removes the backoff.
-    st.record_scale_up(&cfg, "a", 1, 21 * MIN);
+    st.record_scale_up(&cfg, GroupId(0), 1, 21 * MIN);
     g.upcoming = 0;
     assert!(check_provisioning(&snap(vec![g], vec![]), &cfg, &mut st, 23 * MIN).is_empty());
     assert!(st.backoff.is_empty() && st.requests.is_empty());
@@ -339,11 +342,11 @@ fn a_loop_that_scales_up_deletes_nothing() {
     let mut s = snap(vec![g.clone()], vec![pending(3000, 1.0)]);
     // n1 is empty and has been unneeded for an hour.
     s.nodes = vec![
-        node("n0", &g, vec![movable(3500, 1.0)]),
-        node("n1", &g, vec![]),
+        node(0, 0, &g, vec![movable(3500, 1.0)]),
+        node(1, 0, &g, vec![]),
     ];
     let mut st = CaState::default();
-    st.unneeded_since.insert("n1".into(), 0);
+    st.unneeded_since.insert(NodeId(1), 0);
     let out = run_loop(&s, &CaConfig::default(), &mut st, 60 * MIN, &mut rng());
     // The 3-CPU pod fits n1, so no scale-up; n1 is needed now.
     assert!(out.scale_up.is_none() && out.scale_down.is_empty());

@@ -9,7 +9,7 @@ use super::config::CaConfig;
 use super::scale_down::update_unneeded;
 use super::snapshot::Snapshot;
 use super::state::CaState;
-use super::test_support::{daemon, group, movable, node};
+use super::test_support::{NodeId, daemon, group, movable, node};
 use crate::spec::resources::Resources;
 
 /// A 2000m / 8 GiB node with a 200m / 0.25 GiB DaemonSet pod and two 450m / 1 GiB pods.
@@ -20,7 +20,7 @@ fn busy_node_pods() -> Vec<super::snapshot::NodePod> {
 #[test]
 fn daemonset_pods_count_by_default() {
     let g = group("g", 2000, 8.0, 0, 10, 2);
-    let n = node("n1", &g, busy_node_pods());
+    let n = node(1, 0, &g, busy_node_pods());
     // CPU (200 + 450 + 450) / 2000 = 0.55; memory (0.25 + 2) / 8 = 0.28125 → 0.55.
     assert!((n.utilization(Resources::default(), false) - 0.55).abs() < 1e-12);
     // Flag on: CPU 900 / (2000 − 200) = 0.5; memory 2 / (8 − 0.25) = 0.2581 → 0.5.
@@ -37,8 +37,8 @@ fn daemonset_pods_count_by_default() {
 fn snapshot() -> Snapshot {
     let g = group("g", 2000, 8.0, 0, 10, 1);
     let big = group("big", 4000, 16.0, 0, 10, 1);
-    let busy = node("busy", &g, busy_node_pods());
-    let spare = node("spare", &big, vec![daemon(200, 0.25), movable(2400, 4.0)]);
+    let busy = node(0, 0, &g, busy_node_pods());
+    let spare = node(1, 1, &big, vec![daemon(200, 0.25), movable(2400, 4.0)]);
     Snapshot {
         groups: vec![g, big],
         nodes: vec![busy, spare],
@@ -51,7 +51,14 @@ fn unneeded_names(cfg: &CaConfig) -> Vec<String> {
     let mut state = CaState::default();
     update_unneeded(&snap, cfg, &mut state, 0)
         .into_iter()
-        .map(|(i, _)| snap.nodes[i].name.clone())
+        .map(|(i, _)| {
+            if snap.nodes[i].id == NodeId(0) {
+                "busy"
+            } else {
+                "spare"
+            }
+            .to_string()
+        })
         .collect()
 }
 

@@ -9,10 +9,11 @@
 //! targets) or `status.replicas` (AverageValue targets).
 
 use super::pods::{Group, PodCtx};
-use crate::model::hpa::{MetricStatus, Observation, PodPhase, Reason, Time, Tolerances};
+use crate::model::hpa::{MetricName, MetricStatus, Observation, PodPhase, Reason, Tolerances};
 use crate::spec::hpa::{
     ControllerConfig, HpaSpec, MetricSource, MetricSpec, MetricTarget, Resource,
 };
+use crate::units::SignedNanos;
 use std::collections::BTreeMap;
 
 /// A successful metric calculation: the proposal and the metric's current value.
@@ -24,18 +25,17 @@ pub(super) fn replicas_for_metrics(
     cfg: &ControllerConfig,
     tol: Tolerances,
     obs: &Observation,
-    now: Time,
+    now: SignedNanos,
 ) -> (Result<i32, Reason>, Vec<MetricStatus>) {
     let mut statuses = Vec::with_capacity(spec.metrics.len());
     let mut best = 0;
     let mut invalid = 0;
-    for m in &spec.metrics {
-        let name = metric_name(m);
+    for (metric, m) in spec.metrics.iter().enumerate() {
         match replicas_for_metric(m, cfg, tol, obs, now) {
             Ok((proposal, current)) => {
                 best = best.max(proposal);
                 statuses.push(MetricStatus {
-                    name,
+                    metric,
                     current,
                     proposal: Some(proposal),
                     error: None,
@@ -44,7 +44,7 @@ pub(super) fn replicas_for_metrics(
             Err(e) => {
                 invalid += 1;
                 statuses.push(MetricStatus {
-                    name,
+                    metric,
                     current: 0.0,
                     proposal: None,
                     error: Some(e),
@@ -62,23 +62,13 @@ pub(super) fn replicas_for_metrics(
     (result, statuses)
 }
 
-/// The resource or metric name of a metric spec.
-fn metric_name(m: &MetricSpec) -> String {
-    match &m.source {
-        MetricSource::Resource { resource, .. } => resource.as_str().to_string(),
-        MetricSource::Pods { metric }
-        | MetricSource::Object { metric }
-        | MetricSource::External { metric } => metric.clone(),
-    }
-}
-
 /// `computeReplicasForMetric`: one metric's proposal and current value.
 fn replicas_for_metric(
     m: &MetricSpec,
     cfg: &ControllerConfig,
     tol: Tolerances,
     obs: &Observation,
-    now: Time,
+    now: SignedNanos,
 ) -> Proposal {
     let current = obs.spec_replicas;
     match (&m.source, m.target) {
@@ -94,7 +84,12 @@ fn replicas_for_metric(
             let samples = obs
                 .pods
                 .iter()
-                .map(|p| p.metrics.iter().find(|(n, _)| n == metric).map(|(_, v)| *v))
+                .map(|p| {
+                    p.metrics
+                        .iter()
+                        .find(|(n, _)| n.as_ref() == metric.as_str())
+                        .map(|(_, v)| *v)
+                })
                 .collect();
             let ctx = PodCtx::new(&obs.pods, samples, false, cfg, now, metric)?;
             plain_metric(&ctx, target, current, tol)
@@ -114,7 +109,7 @@ fn replicas_for_metric(
 }
 
 /// An Object/External value, or the failed fetch.
-fn fetched(values: &BTreeMap<String, i64>, kind: &str, metric: &str) -> Result<i64, String> {
+fn fetched(values: &BTreeMap<MetricName, i64>, kind: &str, metric: &str) -> Result<i64, String> {
     values
         .get(metric)
         .copied()

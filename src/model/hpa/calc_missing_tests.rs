@@ -32,7 +32,7 @@ fn pod(qps_milli: Option<i64>) -> PodSample {
         sample_time: NOW,
         sample_window_ns: 60 * S,
         metrics: qps_milli
-            .map(|v| vec![("qps".to_string(), v)])
+            .map(|v| vec![("qps".into(), v)])
             .unwrap_or_default(),
     }
 }

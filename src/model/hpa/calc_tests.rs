@@ -197,7 +197,7 @@ fn pods_metric_keeps_unready_samples_and_guards_direction() {
         let mut p = pod(1000, None);
         p.ready = Some(ready);
         p.start = Some(NOW);
-        p.metrics = v.map(|v| vec![("qps".to_string(), v)]).unwrap_or_default();
+        p.metrics = v.map(|v| vec![("qps".into(), v)]).unwrap_or_default();
         p
     };
     // Average 30000 / 15000 = 2 × 3 pods = 6 (the unready, just-started pod still counts).

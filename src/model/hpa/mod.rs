@@ -10,7 +10,8 @@
 //!
 //! No serde and no I/O here: specs arrive already validated and defaulted
 //! ([`crate::scenario::hpa`]), observations are plain data. Quantities are
-//! integer milli-units, times are signed nanoseconds on the controller's clock.
+//! integer milli-units, times are [`SignedNanos`] on the simulation's clock
+//! (pods that predate the run have negative times).
 
 mod calc;
 mod normalize;
@@ -20,14 +21,15 @@ mod state;
 pub use state::{HpaState, Recommendation, ScaleEvent};
 
 use crate::spec::hpa::{ControllerConfig, HpaSpec, MetricSource, ScalingRules};
+use crate::units::SignedNanos;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-/// The controller clock: signed nanoseconds.
-pub type Time = i64;
-
-/// Nanoseconds per second, for `*_s` fields.
-pub const NANOS_PER_SECOND: i64 = 1_000_000_000;
+/// A metric's name in an [`Observation`]: borrowed for the names the
+/// simulation serves (fixed, so no text is made per sync), owned for the
+/// names a replay reads.
+pub type MetricName = Cow<'static, str>;
 
 /// A pod's phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,9 +54,9 @@ pub struct PodSample {
     /// The Ready condition's status; `None` = the pod has no Ready condition.
     pub ready: Option<bool>,
     /// `status.startTime`; `None` = unset.
-    pub start: Option<Time>,
+    pub start: Option<SignedNanos>,
     /// The Ready condition's `lastTransitionTime`; `None` = the zero time (long ago).
-    pub ready_transition: Option<Time>,
+    pub ready_transition: Option<SignedNanos>,
     /// Sum of the containers' cpu requests, millicores; `None` = a container has none.
     pub cpu_request_milli: Option<i64>,
     /// Sum of the containers' memory requests, milli-bytes; `None` = a container has none.
@@ -64,11 +66,11 @@ pub struct PodSample {
     /// Memory usage sample, milli-bytes; `None` = no sample for this pod.
     pub memory_usage_milli: Option<i64>,
     /// When the resource samples were taken.
-    pub sample_time: Time,
+    pub sample_time: SignedNanos,
     /// The window the resource samples cover, ns.
-    pub sample_window_ns: i64,
+    pub sample_window_ns: SignedNanos,
     /// Pods metrics of this pod (name, milli-units); a metric absent = no sample.
-    pub metrics: Vec<(String, i64)>,
+    pub metrics: Vec<(MetricName, i64)>,
 }
 
 /// What the controller reads in one sync.
@@ -81,9 +83,9 @@ pub struct Observation {
     /// The pods matched by the target's selector.
     pub pods: Vec<PodSample>,
     /// Object metric values by name, milli-units; absent = the fetch failed this sync.
-    pub object_metrics: BTreeMap<String, i64>,
+    pub object_metrics: BTreeMap<MetricName, i64>,
     /// External metric values (sum over series) by name, milli; absent = the fetch failed.
-    pub external_metrics: BTreeMap<String, i64>,
+    pub external_metrics: BTreeMap<MetricName, i64>,
 }
 
 /// The rule that set a reconcile's final replica count.
@@ -132,8 +134,10 @@ impl Reason {
 /// What one metric said in a reconcile.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricStatus {
-    /// The resource or metric name.
-    pub name: String,
+    /// Which metric: its index in the spec's `metrics` (its name is
+    /// [`crate::spec::hpa::MetricSpec::name`] of that entry, so no text is
+    /// made per sync).
+    pub metric: usize,
     /// Percent for Utilization targets, else the value in whole units (0 on error).
     pub current: f64,
     /// The replica count this metric proposed; `None` on error.
@@ -212,7 +216,7 @@ pub fn reconcile(
     cfg: &ControllerConfig,
     state: &mut HpaState,
     obs: &Observation,
-    now: Time,
+    now: SignedNanos,
 ) -> Decision {
     let current = obs.spec_replicas;
     state.seed_if_first_sight(current, now);
@@ -235,7 +239,7 @@ fn decide(
     cfg: &ControllerConfig,
     state: &mut HpaState,
     obs: &Observation,
-    now: Time,
+    now: SignedNanos,
 ) -> Decision {
     let current = obs.spec_replicas;
     let decided = |desired, reason, metrics| Decision {

@@ -9,10 +9,11 @@
 //! the start of each period (Percent limits in float64, as upstream).
 
 use super::state::{HpaState, change_in_period};
-use crate::model::hpa::{NANOS_PER_SECOND, Reason, Time};
+use crate::model::hpa::Reason;
 use crate::spec::hpa::{
     Behavior, ControllerConfig, HpaSpec, PolicyKind, ScalingRules, SelectPolicy,
 };
+use crate::units::{SIGNED_NANOS_PER_SEC, SignedNanos};
 
 /// `normalizeDesiredReplicas`: the legacy path. Returns the count and the rule that set it.
 pub(super) fn legacy(
@@ -21,7 +22,7 @@ pub(super) fn legacy(
     state: &mut HpaState,
     current: i32,
     proposal: i32,
-    now: Time,
+    now: SignedNanos,
 ) -> (i32, Reason) {
     let stabilized = stabilize_legacy(state, cfg.downscale_stabilization_ns, proposal, now);
     let up_limit =
@@ -46,9 +47,9 @@ pub(super) fn legacy(
 /// older than the window; stores the proposal over the last expired entry.
 pub(super) fn stabilize_legacy(
     state: &mut HpaState,
-    window_ns: i64,
+    window_ns: SignedNanos,
     proposal: i32,
-    now: Time,
+    now: SignedNanos,
 ) -> i32 {
     let cutoff = now - window_ns;
     let mut max = proposal;
@@ -72,7 +73,7 @@ pub(super) fn with_behavior(
     state: &mut HpaState,
     current: i32,
     proposal: i32,
-    now: Time,
+    now: SignedNanos,
 ) -> (i32, Reason) {
     let up_window_ns = window_ns(behavior.scale_up.stabilization_window_s, 0);
     let down_window_ns = window_ns(
@@ -99,8 +100,8 @@ pub(super) fn with_behavior(
 }
 
 /// A stabilization window in ns: `seconds`, or `default_ns` when unset.
-fn window_ns(seconds: Option<i32>, default_ns: i64) -> i64 {
-    seconds.map_or(default_ns, |s| i64::from(s) * NANOS_PER_SECOND)
+fn window_ns(seconds: Option<i32>, default_ns: SignedNanos) -> SignedNanos {
+    seconds.map_or(default_ns, |s| i64::from(s) * SIGNED_NANOS_PER_SEC)
 }
 
 /// `stabilizeRecommendationWithBehaviors`: clamps `current` into
@@ -108,11 +109,11 @@ fn window_ns(seconds: Option<i32>, default_ns: i64) -> i64 {
 /// proposal; stores the proposal over the last entry older than both windows.
 pub(super) fn stabilize_with_windows(
     state: &mut HpaState,
-    up_window_ns: i64,
-    down_window_ns: i64,
+    up_window_ns: SignedNanos,
+    down_window_ns: SignedNanos,
     current: i32,
     proposal: i32,
-    now: Time,
+    now: SignedNanos,
 ) -> i32 {
     let up_cutoff = now - up_window_ns;
     let down_cutoff = now - down_window_ns;
@@ -157,7 +158,7 @@ pub(super) fn rate_limit(
     limits: Limits,
     current: i32,
     desired: i32,
-    now: Time,
+    now: SignedNanos,
 ) -> Option<(i32, Reason)> {
     if desired > current {
         let up_limit = scale_up_limit(&behavior.scale_up, state, current, now).max(current);
@@ -181,7 +182,7 @@ pub(super) fn rate_limit(
 }
 
 /// Replicas at the start of a policy's period: current − added + removed.
-fn period_start(state: &HpaState, current: i32, period_s: i32, now: Time) -> i32 {
+fn period_start(state: &HpaState, current: i32, period_s: i32, now: SignedNanos) -> i32 {
     let added = change_in_period(state.scale_up_events(), period_s, now);
     let removed = change_in_period(state.scale_down_events(), period_s, now);
     current.saturating_sub(added).saturating_add(removed)
@@ -193,7 +194,13 @@ fn period_start(state: &HpaState, current: i32, period_s: i32, now: Time) -> i32
 ///
 /// `Max` picks the largest change (the highest upper or the lowest lower
 /// limit), `Min` the smallest; `Disabled` allows no change.
-fn policy_limit(rules: &ScalingRules, state: &HpaState, current: i32, now: Time, up: bool) -> i32 {
+fn policy_limit(
+    rules: &ScalingRules,
+    state: &HpaState,
+    current: i32,
+    now: SignedNanos,
+    up: bool,
+) -> i32 {
     let highest = match rules.select_policy {
         SelectPolicy::Disabled => return current,
         SelectPolicy::Max => up,
@@ -224,7 +231,7 @@ pub(super) fn scale_up_limit(
     rules: &ScalingRules,
     state: &HpaState,
     current: i32,
-    now: Time,
+    now: SignedNanos,
 ) -> i32 {
     policy_limit(rules, state, current, now, true)
 }
@@ -234,7 +241,7 @@ pub(super) fn scale_down_limit(
     rules: &ScalingRules,
     state: &HpaState,
     current: i32,
-    now: Time,
+    now: SignedNanos,
 ) -> i32 {
     policy_limit(rules, state, current, now, false)
 }

@@ -3,9 +3,10 @@
 use super::super::state::{Recommendation, ScaleEvent};
 use super::*;
 use crate::spec::hpa::ScalingPolicy;
+use crate::units::{SIGNED_NANOS_PER_SEC, SignedNanos};
 
-const S: i64 = NANOS_PER_SECOND;
-const NOW: i64 = 100_000 * S;
+const S: SignedNanos = SIGNED_NANOS_PER_SEC;
+const NOW: SignedNanos = 100_000 * S;
 
 fn recs(list: &[(i32, i64)]) -> HpaState {
     let recs = list

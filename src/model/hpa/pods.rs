@@ -5,8 +5,9 @@
 //! Ready, have no start time, or are still initializing with a sample older
 //! than one window after their Ready transition are unready too.
 
-use crate::model::hpa::{Observation, PodPhase, PodSample, Time};
+use crate::model::hpa::{Observation, PodPhase, PodSample};
 use crate::spec::hpa::{ControllerConfig, Resource};
+use crate::units::SignedNanos;
 use std::collections::BTreeMap;
 
 /// Where `groupPods` puts a pod (docs/reference/hpa.md 1.5).
@@ -38,7 +39,7 @@ impl<'a> PodCtx<'a> {
         resource: Resource,
         obs: &'a Observation,
         cfg: &ControllerConfig,
-        now: Time,
+        now: SignedNanos,
     ) -> Result<Self, String> {
         let samples = obs
             .pods
@@ -58,7 +59,7 @@ impl<'a> PodCtx<'a> {
         samples: Vec<Option<i64>>,
         cpu_rules: bool,
         cfg: &ControllerConfig,
-        now: Time,
+        now: SignedNanos,
         name: &str,
     ) -> Result<Self, String> {
         if samples.iter().all(Option::is_none) {
@@ -104,7 +105,7 @@ pub(super) fn group(
     sample: Option<i64>,
     cpu_rules: bool,
     cfg: &ControllerConfig,
-    now: Time,
+    now: SignedNanos,
 ) -> Group {
     if p.deleted || matches!(p.phase, PodPhase::Failed | PodPhase::Succeeded) {
         return Group::Ignored;
@@ -119,7 +120,7 @@ pub(super) fn group(
         let unready = match (p.ready, p.start) {
             (None, _) | (_, None) => true,
             (Some(ready), Some(start)) => {
-                let transition = p.ready_transition.unwrap_or(Time::MIN);
+                let transition = p.ready_transition.unwrap_or(SignedNanos::MIN);
                 if start.saturating_add(cfg.cpu_initialization_period_ns) > now {
                     !ready || p.sample_time < transition.saturating_add(p.sample_window_ns)
                 } else {

@@ -6,8 +6,8 @@
 //! entries are overwritten in place rather than removed, as upstream does, so
 //! the order of entries is upstream's order too.
 
-use crate::model::hpa::{NANOS_PER_SECOND, Time};
 use crate::spec::hpa::{Behavior, ScalingRules};
+use crate::units::{SIGNED_NANOS_PER_SEC, SignedNanos};
 
 /// A stored proposal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,7 +15,7 @@ pub struct Recommendation {
     /// The unstabilized proposal.
     pub replicas: i32,
     /// When it was made.
-    pub timestamp: Time,
+    pub timestamp: SignedNanos,
 }
 
 /// A stored replica change (absolute value) in one direction.
@@ -24,7 +24,7 @@ pub struct ScaleEvent {
     /// |new − old| replicas.
     pub change: i32,
     /// When the controller scaled.
-    pub timestamp: Time,
+    pub timestamp: SignedNanos,
     /// Older than the direction's longest policy period when last checked: reusable.
     pub outdated: bool,
 }
@@ -90,7 +90,7 @@ impl HpaState {
     }
 
     /// `recordInitialRecommendation`: seeds `[(current, now)]` the first time.
-    pub(super) fn seed_if_first_sight(&mut self, current: i32, now: Time) {
+    pub(super) fn seed_if_first_sight(&mut self, current: i32, now: SignedNanos) {
         if !self.seen {
             self.seen = true;
             self.recommendations = vec![Recommendation {
@@ -106,7 +106,12 @@ impl HpaState {
     }
 
     /// Stores `proposal` at `now`, overwriting the entry at `reuse` if given, else appending.
-    pub(super) fn store_recommendation(&mut self, reuse: Option<usize>, proposal: i32, now: Time) {
+    pub(super) fn store_recommendation(
+        &mut self,
+        reuse: Option<usize>,
+        proposal: i32,
+        now: SignedNanos,
+    ) {
         let rec = Recommendation {
             replicas: proposal,
             timestamp: now,
@@ -118,13 +123,19 @@ impl HpaState {
     }
 
     /// `storeScaleEvent`: records a change from `old` to `new` replicas (docs/reference/hpa.md 1.11.5).
-    pub(super) fn store_scale_event(&mut self, behavior: &Behavior, old: i32, new: i32, now: Time) {
+    pub(super) fn store_scale_event(
+        &mut self,
+        behavior: &Behavior,
+        old: i32,
+        new: i32,
+        now: SignedNanos,
+    ) {
         let (events, rules, change) = if new > old {
             (&mut self.scale_up_events, &behavior.scale_up, new - old)
         } else {
             (&mut self.scale_down_events, &behavior.scale_down, old - new)
         };
-        let cutoff = now - i64::from(longest_period_s(rules)) * NANOS_PER_SECOND;
+        let cutoff = now - i64::from(longest_period_s(rules)) * SIGNED_NANOS_PER_SEC;
         for e in events.iter_mut() {
             if e.timestamp < cutoff {
                 e.outdated = true;
@@ -154,8 +165,8 @@ fn longest_period_s(rules: &ScalingRules) -> i32 {
 }
 
 /// `getReplicasChangePerPeriod`: sum of changes strictly newer than `now − period`.
-pub(super) fn change_in_period(events: &[ScaleEvent], period_s: i32, now: Time) -> i32 {
-    let cutoff = now - i64::from(period_s) * NANOS_PER_SECOND;
+pub(super) fn change_in_period(events: &[ScaleEvent], period_s: i32, now: SignedNanos) -> i32 {
+    let cutoff = now - i64::from(period_s) * SIGNED_NANOS_PER_SEC;
     events
         .iter()
         .filter(|e| e.timestamp > cutoff)
@@ -167,7 +178,7 @@ mod tests {
     use super::*;
     use crate::spec::hpa::{PolicyKind, ScalingPolicy, SelectPolicy};
 
-    const S: i64 = NANOS_PER_SECOND;
+    const S: SignedNanos = SIGNED_NANOS_PER_SEC;
 
     fn rules(period_s: i32) -> ScalingRules {
         ScalingRules {
@@ -182,7 +193,7 @@ mod tests {
         }
     }
 
-    fn ev(change: i32, timestamp: Time) -> ScaleEvent {
+    fn ev(change: i32, timestamp: SignedNanos) -> ScaleEvent {
         ScaleEvent {
             change,
             timestamp,

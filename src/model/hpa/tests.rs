@@ -2,9 +2,10 @@
 
 use super::*;
 use crate::spec::hpa::*;
+use crate::units::{SIGNED_NANOS_PER_SEC, SignedNanos};
 
-const S: i64 = NANOS_PER_SECOND;
-const NOW: i64 = 100_000 * S;
+const S: SignedNanos = SIGNED_NANOS_PER_SEC;
+const NOW: SignedNanos = 100_000 * S;
 
 fn external(target: MetricTarget) -> MetricSpec {
     MetricSpec {

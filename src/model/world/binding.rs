@@ -7,7 +7,7 @@ use crate::model::cluster::kube_scheduler::PodToPlace;
 use crate::model::cluster::state::NodeStage;
 use crate::model::service::lifecycle::Stage;
 use crate::model::world::{Event, World};
-use crate::units::Nanos;
+use crate::units::{Nanos, signed_nanos};
 
 impl World {
     /// What pod `id` needs from the scheduler.
@@ -195,8 +195,8 @@ impl World {
         let life = &mut self.lives[id as usize];
         life.node = Some(node);
         life.stage = Stage::Starting;
-        life.running = times.running_ns as i64;
-        life.ready = times.ready_ns as i64;
+        life.running = signed_nanos(times.running_ns);
+        life.ready = signed_nanos(times.ready_ns);
         sched.at(times.ready_ns, Event::PodReady(id));
     }
 

@@ -4,116 +4,22 @@
 //! out: new nodes launched (they boot, then the scheduler uses them), timed
 //! out launches cancelled, unneeded nodes drained and terminated.
 //!
-//! Nodes are named `node-<id>` for the autoscaler. A launching node counts
+//! Nodes and groups cross to the autoscaler and back as typed ids
+//! ([`crate::model::cluster::ids`]): a decision names the node and group it
+//! acts on by their index, and text is made only for events. A launching node counts
 //! as "upcoming" until it is Ready (registration and readiness are one step
-//! here: the boot time covers both).
+//! here: the boot time covers both). The autoscaler's state between loops
+//! is [`crate::model::world::state::ca::CaRuntime`].
 
 use crate::engine::Scheduler;
-use crate::engine::rng::SimRng;
 use crate::metrics::ScalingEvent;
-use crate::model::ca::{
-    self, CaConfig, CaState, GroupView, NodePod, NodeView, PendingPod, PodKind, Snapshot,
-};
+use crate::model::ca::{self, GroupView, NodePod, NodeView, PendingPod, PodKind, Snapshot};
+use crate::model::cluster::ids::{GroupId, NodeId};
 use crate::model::cluster::state::NodeStage;
+use crate::model::world::state::ca::CaRuntime;
 use crate::model::world::{Event, World};
-use crate::spec::allocatable;
-use crate::spec::resources::{NodeTemplate, Resources};
-use crate::spec::{ClusterSpec, NodeAutoscalerSpec, catalog};
+use crate::spec::resources::Resources;
 use crate::units::Nanos;
-
-/// The cluster-autoscaler's settings, memory and random stream.
-#[derive(Debug, Clone)]
-pub struct CaRuntime {
-    /// Flags.
-    pub cfg: CaConfig,
-    state: CaState,
-    pub(super) rng: SimRng,
-    /// Per node group: the node a scale-up adds, and its capacity.
-    templates: Vec<(NodeTemplate, Resources)>,
-    /// By node id: the node's view from the last loop, kept so that its
-    /// name, labels and taints (fixed for the node's life) are not built
-    /// again every scan interval; its pods and state are refreshed.
-    views: Vec<Option<NodeView>>,
-}
-
-impl CaRuntime {
-    /// The cluster-autoscaler of `spec`, if it has one.
-    pub fn new(spec: &ClusterSpec, rng: SimRng) -> Option<CaRuntime> {
-        let NodeAutoscalerSpec::ClusterAutoscaler {
-            expanders,
-            balance_similar,
-            priorities,
-            scan_interval_ns,
-            unneeded_ns,
-            utilization_threshold,
-            delay_after_add_ns,
-            ignore_daemonsets_utilization,
-        } = &spec.autoscaler
-        else {
-            return None;
-        };
-        let mut cfg = CaConfig {
-            expanders: ca::parse_expanders(&expanders.join(",")).expect("expanders were validated"),
-            balance_similar_node_groups: *balance_similar,
-            priorities: priorities.clone(),
-            ignore_daemonsets_utilization: *ignore_daemonsets_utilization,
-            ..CaConfig::default()
-        };
-        if let Some(v) = scan_interval_ns {
-            cfg.scan_interval_ns = *v;
-        }
-        if let Some(v) = unneeded_ns {
-            cfg.scale_down_unneeded_time_ns = *v;
-        }
-        if let Some(v) = utilization_threshold {
-            cfg.scale_down_utilization_threshold = *v;
-        }
-        if let Some(v) = delay_after_add_ns {
-            cfg.scale_down_delay_after_add_ns = *v;
-        }
-        let templates = spec
-            .groups
-            .iter()
-            .map(|g| {
-                let labels = g.node_labels(&g.zones[0]);
-                let capacity = match catalog::lookup(&g.instance.name) {
-                    Some(it) => allocatable::capacity(it),
-                    None => Resources {
-                        cpu_milli: i64::from(g.instance.vcpus) * 1000,
-                        memory_bytes: g.instance.memory_bytes as i64,
-                        pods: i64::from(g.instance.max_pods),
-                    },
-                };
-                let template = NodeTemplate {
-                    group: g.name.clone(),
-                    instance_type: g.instance.name.clone(),
-                    allocatable: g.allocatable,
-                    labels,
-                    taints: g.taints.clone(),
-                    capacity: g.capacity,
-                    price_usd_per_hour: g.price_usd_per_hour,
-                };
-                (template, capacity)
-            })
-            .collect();
-        Some(CaRuntime {
-            cfg,
-            state: CaState::default(),
-            rng,
-            templates,
-            views: Vec::new(),
-        })
-    }
-}
-
-impl CaRuntime {
-    /// Keeps the node views of a loop's snapshot for the next loop.
-    fn keep_views(&mut self, snap: Snapshot, ids: Vec<usize>) {
-        for (id, v) in ids.into_iter().zip(snap.nodes) {
-            self.views[id] = Some(v);
-        }
-    }
-}
 
 /// The node's DaemonSet pods, as one pod of their summed requests (not moved, never blocking).
 fn daemonset_pod(requests: Resources) -> NodePod {
@@ -152,10 +58,9 @@ fn ca_utilization(
 }
 
 impl World {
-    /// What the cluster-autoscaler sees at `now`, and the id of each node
-    /// in it (its views are taken from `ca.views`; give them back with
-    /// [`CaRuntime::keep_views`]).
-    fn ca_snapshot(&self, ca: &mut CaRuntime) -> (Snapshot, Vec<usize>) {
+    /// What the cluster-autoscaler sees at `now` (its node views are taken
+    /// from `ca.views`; give them back with [`CaRuntime::keep_views`]).
+    fn ca_snapshot(&self, ca: &mut CaRuntime) -> Snapshot {
         let c = self
             .cluster
             .as_ref()
@@ -175,7 +80,7 @@ impl World {
             })
             .collect();
         let daemonsets = c.spec.daemonset_overhead;
-        let (mut nodes, mut ids) = (Vec::new(), Vec::new());
+        let mut nodes = Vec::new();
         ca.views.resize(c.nodes.len(), None);
         for (id, n) in c.nodes.iter().enumerate() {
             if matches!(n.stage, NodeStage::Launching | NodeStage::Gone) {
@@ -184,8 +89,8 @@ impl World {
             }
             let view = &c.views[id];
             let mut v = ca.views[id].take().unwrap_or_else(|| NodeView {
-                name: format!("node-{id}"),
-                group: Some(c.spec.groups[n.group as usize].name.clone()),
+                id: NodeId(id as u32),
+                group: Some(GroupId(n.group)),
                 labels: view.labels.clone(),
                 taints: view.taints.clone(),
                 allocatable: view.allocatable,
@@ -208,7 +113,6 @@ impl World {
             }));
             v.ready = n.stage == NodeStage::Ready;
             v.being_deleted = n.stage == NodeStage::Draining;
-            ids.push(id);
             nodes.push(v);
         }
         let pending = c
@@ -219,12 +123,11 @@ impl World {
                 created_ns: self.lives[p as usize].created.max(0) as Nanos,
             })
             .collect();
-        let snap = Snapshot {
+        Snapshot {
             groups,
             nodes,
             pending,
-        };
-        (snap, ids)
+        }
     }
 
     /// Whether a loop could do anything: pending pods, nodes on their way
@@ -262,12 +165,12 @@ impl World {
             self.ca = Some(ca);
             return;
         }
-        let (snap, ids) = self.ca_snapshot(&mut ca);
+        let snap = self.ca_snapshot(&mut ca);
         let outcome = ca::run_loop(&snap, &ca.cfg, &mut ca.state, now, &mut ca.rng);
-        ca.keep_views(snap, ids);
+        ca.keep_views(snap);
         self.ca = Some(ca);
         for f in outcome.failures {
-            let g = self.group_index(&f.group);
+            let g = f.group.index();
             for _ in 0..f.nodes {
                 let c = self.cluster.as_mut().expect("checked");
                 let newest = c.groups[g]
@@ -288,13 +191,13 @@ impl World {
             );
         }
         if let Some(up) = outcome.scale_up {
-            for (group, delta) in &up.balanced {
-                let g = self.group_index(group);
+            for &(group, delta) in &up.balanced {
+                let g = group.index();
                 let c = self.cluster.as_mut().expect("checked");
                 let from = c.groups[g].target;
                 c.groups[g].target = from + delta;
                 let mut failed = false;
-                for _ in 0..*delta {
+                for _ in 0..delta {
                     failed |= self.launch_node(g as u32, now, sched).is_none();
                 }
                 if failed {
@@ -328,14 +231,7 @@ impl World {
             }
         }
         for down in outcome.scale_down {
-            let g = self.group_index(&down.group);
-            let Some(id) = down
-                .node
-                .strip_prefix("node-")
-                .and_then(|s| s.parse::<u32>().ok())
-            else {
-                continue;
-            };
+            let (g, id) = (down.group.index(), down.node.0);
             let c = self.cluster.as_mut().expect("checked");
             let from = c.groups[g].target;
             c.groups[g].target = from.saturating_sub(1);
@@ -352,15 +248,6 @@ impl World {
                 ),
             );
         }
-    }
-
-    fn group_index(&self, name: &str) -> usize {
-        let c = self.cluster.as_ref().expect("checked");
-        c.spec
-            .groups
-            .iter()
-            .position(|g| g.name == name)
-            .expect("the autoscaler names known groups")
     }
 
     fn node_event(&mut self, now: Nanos, g: usize, source: &'static str, reason: String) {

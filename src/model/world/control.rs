@@ -7,137 +7,21 @@
 //! service through [`crate::model::hpa::Observation`]: the pods that exist
 //! with their phase, readiness, start and readiness-change times, CPU and
 //! memory requests, and the newest samples the metrics pipeline
-//! ([`crate::model::service::pipeline`]) has delivered.
+//! ([`crate::model::service::pipeline`]) has delivered. The loops' clock
+//! and the services' autoscalers are [`crate::model::world::state::control`]'s.
 
 use crate::engine::Scheduler;
 use crate::metrics::ScalingEvent;
-use crate::model::asg::{AsgController, GroupObservation, InstanceSample};
-use crate::model::ca::CaConfig;
+use crate::model::asg::{GroupObservation, InstanceSample};
 use crate::model::hpa;
-use crate::model::hpa::{HpaState, Observation, PodPhase, PodSample};
+use crate::model::hpa::{Observation, PodPhase, PodSample};
 use crate::model::service::lifecycle::Stage;
-use crate::model::service::pipeline::{Snapshot, gcd};
+use crate::model::service::pipeline::Snapshot;
+use crate::model::world::state::control::{Control, Scaler};
 use crate::model::world::{Event, World};
-use crate::spec::hpa::{ControllerConfig, HpaSpec};
-use crate::spec::{Autoscaler, NodeAutoscalerSpec, PipelineSpec, Scenario};
-use crate::units::Nanos;
+use crate::units::{Nanos, signed_nanos};
 use std::collections::BTreeMap;
 use std::fmt::Write;
-
-/// The clock and settings of the control loops (present only if something autoscales).
-#[derive(Debug, Clone)]
-pub struct Control {
-    /// Period of the `Control` event.
-    pub tick_ns: Nanos,
-    snapshot_ns: Nanos,
-    keep_ns: Nanos,
-    sync_ns: Nanos,
-    /// Evaluation period of each service's Auto Scaling group (0 = none).
-    asg_ns: Vec<Nanos>,
-    /// The cluster-autoscaler's scan interval (0 = none).
-    ca_ns: Nanos,
-    /// Karpenter's disruption poll (0 = no Karpenter).
-    karpenter_ns: Nanos,
-    /// Some service has an HPA or an ASG: take metric snapshots.
-    metrics: bool,
-    pipeline: PipelineSpec,
-    hpa: ControllerConfig,
-}
-
-impl Control {
-    /// The control loops `scenario` needs, if any service autoscales.
-    pub fn new(scenario: &Scenario) -> Option<Control> {
-        let ca_ns = match scenario.cluster.as_ref().map(|c| &c.autoscaler) {
-            Some(NodeAutoscalerSpec::ClusterAutoscaler {
-                scan_interval_ns, ..
-            }) => scan_interval_ns.unwrap_or(CaConfig::default().scan_interval_ns),
-            _ => 0,
-        };
-        let karpenter_ns = match scenario.cluster.as_ref().map(|c| &c.autoscaler) {
-            Some(NodeAutoscalerSpec::Karpenter { .. }) => {
-                crate::model::karpenter::DISRUPTION_POLL_NS
-            }
-            _ => 0,
-        };
-        if ca_ns == 0
-            && karpenter_ns == 0
-            && scenario
-                .services
-                .iter()
-                .all(|s| matches!(s.autoscaler, Autoscaler::None))
-        {
-            return None;
-        }
-        let p = scenario.scaling.pipeline;
-        let cfg = scenario.scaling.hpa_controller.clone();
-        let asg_ns: Vec<Nanos> = scenario
-            .services
-            .iter()
-            .map(|s| match &s.autoscaler {
-                Autoscaler::Asg { spec } => AsgController::new(spec).evaluation_period_ns(),
-                _ => 0,
-            })
-            .collect();
-        let snapshot_ns = asg_ns
-            .iter()
-            .fold(gcd(p.resource.scrape_ns, p.custom.scrape_ns), |g, &a| {
-                gcd(g, a)
-            });
-        let sync_ns = cfg.sync_period_ns as Nanos;
-        let keep_ns = [p.resource, p.custom]
-            .iter()
-            .map(|s| s.window_ns + s.delay_ns + s.scrape_ns)
-            .chain(asg_ns.iter().copied())
-            .max()
-            .unwrap_or(0)
-            + snapshot_ns;
-        Some(Control {
-            tick_ns: gcd(gcd(gcd(snapshot_ns, sync_ns), ca_ns), karpenter_ns),
-            ca_ns,
-            karpenter_ns,
-            metrics: scenario
-                .services
-                .iter()
-                .any(|s| !matches!(s.autoscaler, Autoscaler::None)),
-            snapshot_ns,
-            keep_ns,
-            sync_ns,
-            asg_ns,
-            pipeline: p,
-            hpa: cfg,
-        })
-    }
-}
-
-/// A service's autoscaler and its memory.
-#[derive(Debug, Clone)]
-pub enum Scaler {
-    /// Fixed replicas.
-    None,
-    /// A Kubernetes HPA.
-    Hpa {
-        /// The spec.
-        spec: Box<HpaSpec>,
-        /// The controller's memory of this HPA.
-        state: HpaState,
-    },
-    /// An EC2 Auto Scaling group.
-    Asg(Box<AsgController>),
-}
-
-impl Scaler {
-    /// The autoscaler of a service.
-    pub fn new(a: &Autoscaler) -> Scaler {
-        match a {
-            Autoscaler::None => Scaler::None,
-            Autoscaler::Hpa { spec, .. } => Scaler::Hpa {
-                spec: spec.clone(),
-                state: HpaState::default(),
-            },
-            Autoscaler::Asg { spec } => Scaler::Asg(Box::new(AsgController::new(spec))),
-        }
-    }
-}
 
 impl World {
     /// One tick of the control clock at `sched.now()`.
@@ -202,7 +86,7 @@ impl World {
 
     /// What the HPA of service `s` sees at `now`.
     fn observe(&self, s: usize, now: Nanos, c: &Control) -> Observation {
-        let out = now < self.metrics_out_until;
+        let out = self.faults.metrics_out(now);
         let svc = &self.services[s];
         let t = &svc.template;
         let (res, custom) = (&c.pipeline.resource, &c.pipeline.custom);
@@ -226,11 +110,11 @@ impl World {
             };
             let mut metrics = Vec::new();
             if let Some(m) = m {
-                metrics.push(("http_requests_per_second".to_string(), milli(m.arrival_rps)));
-                metrics.push(("in_flight_requests".to_string(), m.in_flight as i64 * 1000));
+                metrics.push(("http_requests_per_second".into(), milli(m.arrival_rps)));
+                metrics.push(("in_flight_requests".into(), m.in_flight as i64 * 1000));
             }
             pods.push(PodSample {
-                phase: if (now as i64) < life.running {
+                phase: if signed_nanos(now) < life.running {
                     PodPhase::Pending
                 } else {
                     PodPhase::Running
@@ -246,16 +130,16 @@ impl World {
                     t.memory
                         .map(|m| (m.base_bytes + m.per_request_bytes * r.in_flight) as i64 * 1000)
                 }),
-                sample_time: r.map_or(now as i64, |r| r.at_ns as i64),
-                sample_window_ns: res.window_ns as i64,
+                sample_time: r.map_or(signed_nanos(now), |r| signed_nanos(r.at_ns)),
+                sample_window_ns: signed_nanos(res.window_ns),
                 metrics,
             });
         }
         let mut service_metrics = BTreeMap::new();
         if let Some(m) = svc.history.sample(custom, now).filter(|_| !out) {
-            service_metrics.insert("requests_per_second".to_string(), milli(m.arrival_rps));
-            service_metrics.insert("in_flight_requests".to_string(), m.in_flight as i64 * 1000);
-            service_metrics.insert("queue_length".to_string(), m.queued as i64 * 1000);
+            service_metrics.insert("requests_per_second".into(), milli(m.arrival_rps));
+            service_metrics.insert("in_flight_requests".into(), m.in_flight as i64 * 1000);
+            service_metrics.insert("queue_length".into(), m.queued as i64 * 1000);
         }
         Observation {
             spec_replicas: svc.desired as i32,
@@ -271,29 +155,30 @@ impl World {
             return;
         }
         let obs = self.observe(s as usize, now, c);
+        let from = self.services[s as usize].desired;
         let Scaler::Hpa { spec, state } = &mut self.services[s as usize].scaler else {
             return;
         };
-        let d = hpa::reconcile(spec, &c.hpa, state, &obs, now as i64);
+        let d = hpa::reconcile(spec, &c.hpa, state, &obs, signed_nanos(now));
         // The ScaledToZero condition lives in the HPA's status, from sync to sync.
         spec.scaled_to_zero = d.scaled_to_zero;
-        let from = self.services[s as usize].desired;
         let to = d.desired.max(0) as u32;
         if to == from {
             return;
         }
         let mut metrics = String::new();
         for m in &d.metrics {
+            let name = spec.metrics[m.metric].name();
             if !metrics.is_empty() {
                 metrics.push(';');
             }
             match &m.error {
                 // The metric could not be read this sync (e.g. no sample yet).
                 Some(_) => {
-                    let _ = write!(metrics, "{}=unavailable", m.name);
+                    let _ = write!(metrics, "{name}=unavailable");
                 }
                 None => {
-                    let _ = write!(metrics, "{}={}", m.name, round3(m.current));
+                    let _ = write!(metrics, "{name}={}", round3(m.current));
                 }
             }
         }

@@ -12,7 +12,8 @@
 //! requests fail), their services replace them elsewhere, and its Auto
 //! Scaling group launches a replacement. A zone outage fails every node in
 //! the zone, and no node launches there until it ends; replacements go to
-//! the group's other zones.
+//! the group's other zones. The events and the outage they leave are
+//! [`crate::model::world::state::faults::Faults`].
 
 use crate::engine::Scheduler;
 use crate::metrics::ScalingEvent;
@@ -25,7 +26,7 @@ use crate::units::Nanos;
 impl World {
     /// Scheduled event `i` happens at `now`.
     pub(super) fn fault(&mut self, i: usize, now: Nanos, sched: &mut Scheduler<Event>) {
-        let kind = self.faults[i].kind.clone();
+        let kind = self.faults.scheduled[i].kind.clone();
         match kind {
             EventKind::RollingDeployment { service, strategy } => {
                 self.start_rollout(service as u32, strategy, now, sched);
@@ -47,7 +48,7 @@ impl World {
             _ => {}
         }
         if let EventKind::MetricsOutage { duration_ns } = kind {
-            self.metrics_out_until = now.saturating_add(duration_ns);
+            self.faults.metrics_out_until_ns = now.saturating_add(duration_ns);
             self.events.push(ScalingEvent {
                 at_ns: now,
                 target: "metrics pipeline".to_string(),

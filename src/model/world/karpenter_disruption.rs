@@ -11,54 +11,25 @@
 //! A pass that finds nothing is not repeated until something it looks at
 //! changes (a pod bound or removed, a node launched, Ready or gone, an
 //! offering marked unavailable) or a node's `consolidateAfter` runs out.
+//! The command in progress is [`crate::model::world::state::karpenter::Command`].
 
 use crate::engine::Scheduler;
+use crate::model::cluster::ids::NodeId;
 use crate::model::cluster::state::NodeStage;
-use crate::model::karpenter::{self, Disruption, Launch, consolidate};
+use crate::model::karpenter::{self, Disruption, consolidate};
+use crate::model::world::state::karpenter::{Command, Planned};
 use crate::model::world::{Event, World};
 use crate::spec::node_pool::DisruptionReason;
 use crate::units::Nanos;
 
-/// One planned disruption, with node ids.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct Planned {
-    /// Nodes to delete.
-    nodes: Vec<u32>,
-    /// Launched first, if a replace.
-    replacement: Option<Launch>,
-    /// Why (for the log).
-    what: String,
-}
-
-/// The disruption command in progress.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Command {
-    /// Found by a pass; re-checked when the validation delay ends.
-    Validating(Vec<Planned>),
-    /// Replacement `replacement` is booting; `nodes` are tainted and go once it is Ready.
-    Replacing {
-        /// The new node.
-        replacement: u32,
-        /// The nodes it replaces.
-        nodes: Vec<u32>,
-    },
-}
-
-impl Command {
-    /// Whether node `id` is tainted by this command (no new pods; counts as deleting).
-    pub(super) fn holds(&self, id: u32) -> bool {
-        matches!(self, Command::Replacing { nodes, .. } if nodes.contains(&id))
-    }
-}
-
-fn planned(d: &Disruption, ids: &[u32]) -> Planned {
-    let nodes: Vec<u32> = d.nodes.iter().map(|&i| ids[i]).collect();
+fn planned(d: &Disruption, ids: &[NodeId]) -> Planned {
+    let nodes: Vec<NodeId> = d.nodes.iter().map(|&i| ids[i]).collect();
     let reason = match d.reason {
         DisruptionReason::Empty => "Empty",
         DisruptionReason::Underutilized => "Underutilized",
         DisruptionReason::Drifted => "Drifted",
     };
-    let names: Vec<String> = nodes.iter().map(|n| format!("node-{n}")).collect();
+    let names: Vec<String> = nodes.iter().map(NodeId::to_string).collect();
     let what = format!(
         "{reason} ({:?}): {}{}; saves ${:.4}/h",
         d.method,
@@ -151,8 +122,8 @@ impl World {
         }
     }
 
-    fn node_group(&self, id: u32) -> usize {
-        self.cluster.as_ref().expect("checked").nodes[id as usize].group as usize
+    fn node_group(&self, id: NodeId) -> usize {
+        self.cluster.as_ref().expect("checked").nodes[id.index()].group as usize
     }
 
     fn execute(&mut self, plan: Planned, now: Nanos, sched: &mut Scheduler<Event>) {
@@ -160,11 +131,11 @@ impl World {
         let Some(launch) = &plan.replacement else {
             self.karpenter_event(now, g, format!("Disrupt: {}", plan.what));
             for id in plan.nodes {
-                self.remove_node(id, now, sched);
+                self.remove_node(id.0, now, sched);
             }
             return;
         };
-        let Some(replacement) = self.karpenter_launch(launch, now, sched) else {
+        let Some(replacement) = self.karpenter_launch(launch, now, sched).map(NodeId) else {
             self.karpenter_event(
                 now,
                 g,
@@ -175,11 +146,11 @@ impl World {
         self.karpenter_event(
             now,
             g,
-            format!("Replace: {}; node-{replacement} first", plan.what),
+            format!("Replace: {}; {replacement} first", plan.what),
         );
         let c = self.cluster.as_mut().expect("checked");
         for &id in &plan.nodes {
-            c.views[id as usize].cordoned = true;
+            c.views[id.index()].cordoned = true;
         }
         let k = self.karpenter.as_mut().expect("checked");
         k.command = Some(Command::Replacing {
@@ -202,14 +173,15 @@ impl World {
             *t = now;
         }
         k.touch();
-        if !matches!(k.command, Some(Command::Replacing { replacement, .. }) if replacement == id) {
+        if !matches!(k.command, Some(Command::Replacing { replacement, .. }) if replacement == NodeId(id))
+        {
             return;
         }
         let Some(Command::Replacing { nodes, .. }) = k.command.take() else {
             return;
         };
         for node in nodes {
-            self.remove_node(node, now, sched);
+            self.remove_node(node.0, now, sched);
         }
     }
 
@@ -219,7 +191,8 @@ impl World {
             return;
         };
         k.touch();
-        if !matches!(k.command, Some(Command::Replacing { replacement, .. }) if replacement == id) {
+        if !matches!(k.command, Some(Command::Replacing { replacement, .. }) if replacement == NodeId(id))
+        {
             return;
         }
         let Some(Command::Replacing { nodes, .. }) = k.command.take() else {
@@ -227,8 +200,8 @@ impl World {
         };
         let c = self.cluster.as_mut().expect("checked");
         for node in nodes {
-            if c.nodes[node as usize].stage == NodeStage::Ready {
-                c.views[node as usize].cordoned = false;
+            if c.nodes[node.index()].stage == NodeStage::Ready {
+                c.views[node.index()].cordoned = false;
             }
         }
     }

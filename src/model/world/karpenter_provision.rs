@@ -12,83 +12,17 @@
 //! Each NodePool has a stand-in node group (see
 //! [`crate::spec::KarpenterPoolSpec`]) that holds its nodes for the
 //! cluster's state, series and bill; each node carries its own instance
-//! type, capacity type and price.
+//! type, capacity type and price. Karpenter's state is
+//! [`crate::model::world::state::karpenter::KarpenterRuntime`].
 
 use crate::engine::Scheduler;
 use crate::metrics::ScalingEvent;
+use crate::model::cluster::ids::NodeId;
 use crate::model::cluster::state::NodeStage;
-use crate::model::karpenter::{self, Batcher, ClusterNode, ConsolidationOptions, IceCache, Launch};
+use crate::model::karpenter::{self, ClusterNode, Launch};
 use crate::model::world::{Event, World};
-use crate::spec::node_pool::NodePool;
 use crate::spec::resources::CapacityType;
-use crate::spec::{ClusterSpec, NodeAutoscalerSpec, OfferingShortage};
 use crate::units::Nanos;
-
-/// Karpenter's settings and memory in one run.
-#[derive(Debug, Clone)]
-pub struct KarpenterRuntime {
-    /// The NodePools.
-    pub(super) pools: Vec<NodePool>,
-    /// Per pool: its stand-in node group.
-    pub(super) groups: Vec<u32>,
-    /// Per pool: shortage windows.
-    shortages: Vec<Vec<OfferingShortage>>,
-    /// Feature gates of the disruption controller.
-    pub(super) options: ConsolidationOptions,
-    /// Some pool consolidates (its `consolidateAfter` is not `Never`).
-    pub(super) consolidates: bool,
-    pub(super) batcher: Batcher,
-    pub(super) ice: IceCache,
-    /// Pending pods with an id below this have already been seen by the batcher.
-    next_pod: u32,
-    /// Per node id: the last pod bound or removed (or when it turned Ready).
-    pub(super) last_pod_event_ns: Vec<Nanos>,
-    /// Per node id: (pool, type index) for the pools' nodes.
-    pub(super) node_type: Vec<Option<(usize, usize)>>,
-    /// The consolidation command in progress.
-    pub(super) command: Option<crate::model::world::karpenter_disruption::Command>,
-    /// Nothing changed since a pass that found nothing, until this time.
-    pub(super) quiet_until: Option<Nanos>,
-    /// The last reason pods could not be provisioned (to log changes only).
-    last_unschedulable: Option<&'static str>,
-}
-
-impl KarpenterRuntime {
-    /// Karpenter for `spec`, if its node autoscaler is Karpenter.
-    pub fn new(spec: &ClusterSpec) -> Option<KarpenterRuntime> {
-        let NodeAutoscalerSpec::Karpenter {
-            pools,
-            spot_to_spot,
-        } = &spec.autoscaler
-        else {
-            return None;
-        };
-        Some(KarpenterRuntime {
-            consolidates: pools
-                .iter()
-                .any(|p| p.pool.spec.consolidate_after_ns.is_some()),
-            groups: pools.iter().map(|p| p.group as u32).collect(),
-            shortages: pools.iter().map(|p| p.shortages.clone()).collect(),
-            pools: pools.iter().map(|p| p.pool.clone()).collect(),
-            options: ConsolidationOptions {
-                spot_to_spot: *spot_to_spot,
-            },
-            batcher: Batcher::default(),
-            ice: IceCache::new(karpenter::ICE_TTL_NS),
-            next_pod: 0,
-            last_pod_event_ns: Vec::new(),
-            node_type: Vec::new(),
-            command: None,
-            quiet_until: None,
-            last_unschedulable: None,
-        })
-    }
-
-    /// Something the disruption controller looks at changed.
-    pub(super) fn touch(&mut self) {
-        self.quiet_until = None;
-    }
-}
 
 impl World {
     /// Records a pod bound to or removed from `node` at `now` (consolidateAfter counts from it).
@@ -127,7 +61,7 @@ impl World {
     }
 
     /// The live nodes as Karpenter sees them, and their ids.
-    pub(super) fn karpenter_nodes(&self) -> (Vec<ClusterNode>, Vec<u32>) {
+    pub(super) fn karpenter_nodes(&self) -> (Vec<ClusterNode>, Vec<NodeId>) {
         let k = self.karpenter.as_ref().expect("Karpenter runs");
         let c = self.cluster.as_ref().expect("Karpenter implies a cluster");
         let mut nodes = Vec::new();
@@ -138,7 +72,10 @@ impl World {
             }
             let view = &c.views[id];
             let typed = k.node_type.get(id).copied().flatten();
-            let disrupting = k.command.as_ref().is_some_and(|cmd| cmd.holds(id as u32));
+            let disrupting = k
+                .command
+                .as_ref()
+                .is_some_and(|cmd| cmd.holds(NodeId(id as u32)));
             nodes.push(ClusterNode {
                 pool: c.spec.groups[n.group as usize].name.clone(),
                 instance_type: n.instance_type.clone(),
@@ -156,7 +93,7 @@ impl World {
                 do_not_disrupt: false,
                 last_pod_event_ns: k.last_pod_event_ns.get(id).copied().unwrap_or(0),
             });
-            ids.push(id as u32);
+            ids.push(NodeId(id as u32));
         }
         (nodes, ids)
     }
@@ -296,7 +233,8 @@ impl World {
             live - 1,
             live,
             format!(
-                "Launch: node-{id} {} {} in {} (${:.4}/h) for {} pods",
+                "Launch: {} {} {} in {} (${:.4}/h) for {} pods",
+                NodeId(id),
                 launch.instance_type,
                 capacity_name(launch.capacity),
                 launch.zone,

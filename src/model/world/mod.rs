@@ -3,8 +3,12 @@
 //! This file holds the state and the event dispatch; the request path is in
 //! [`crate::model::world::flow`], replicas coming and going in [`crate::model::world::replicas`], and the
 //! periodic control loops (metric snapshots, HPA syncs) in
-//! [`crate::model::world::control`]. Requests live in a slab that is reused, so memory
-//! follows the number in flight, not the number simulated.
+//! [`crate::model::world::control`]. The state each runtime owns (the control
+//! loops', the cluster-autoscaler's, Karpenter's, a rollout's) is a leaf
+//! module of [`crate::model::world::state`] that knows nothing of `World`,
+//! so the files with `impl World` import it without an import circle.
+//! Requests live in a slab that is reused, so memory follows the number in
+//! flight, not the number simulated.
 
 mod binding;
 mod ca;
@@ -16,6 +20,7 @@ mod karpenter_provision;
 mod replicas;
 mod rollout;
 mod spot;
+mod state;
 
 use crate::engine::rng::{SimRng, StreamKey};
 use crate::engine::{Model, Scheduler};
@@ -30,12 +35,14 @@ use crate::model::service::lifecycle::{Stage, Startup};
 use crate::model::service::pipeline::History;
 use crate::model::service::pod::{Pod, Usage};
 use crate::model::traffic::arrivals::ArrivalGen;
-use crate::model::world::ca::CaRuntime;
-use crate::model::world::control::{Control, Scaler};
-use crate::model::world::karpenter_provision::KarpenterRuntime;
+use crate::model::world::state::ca::CaRuntime;
+use crate::model::world::state::control::{Control, Scaler};
+use crate::model::world::state::faults::Faults;
+use crate::model::world::state::karpenter::KarpenterRuntime;
+use crate::model::world::state::rollout::Rollout;
 use crate::spec::placement::AntiAffinity;
-use crate::spec::{EventSpec, MemoryUsageSpec, Platform, Scenario};
-use crate::units::{NANOS_PER_SEC, Nanos, nanos_to_secs};
+use crate::spec::{MemoryUsageSpec, Platform, Scenario};
+use crate::units::{Nanos, SIGNED_NANOS_PER_SEC, SignedNanos, nanos_to_secs};
 
 /// Events of the world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,8 +117,8 @@ pub(super) mod stream {
 /// Marks a free slab entry.
 pub(super) const FREE: Nanos = Nanos::MAX;
 
-/// Pods that exist at the start have been running this long (controller clock).
-pub(super) const INITIAL_AGE_NS: i64 = 3600 * NANOS_PER_SEC as i64;
+/// Pods that exist at the start have been running this long.
+pub(super) const INITIAL_AGE_NS: SignedNanos = 3600 * SIGNED_NANOS_PER_SEC;
 
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Request {
@@ -128,10 +135,10 @@ pub(super) struct Request {
 #[derive(Debug, Clone)]
 pub(super) struct PodLife {
     pub stage: Stage,
-    /// Controller-clock times (negative for pods that predate the run).
-    pub created: i64,
-    pub running: i64,
-    pub ready: i64,
+    /// When it was created, started running and turned Ready (negative for pods that predate the run).
+    pub created: SignedNanos,
+    pub running: SignedNanos,
+    pub ready: SignedNanos,
     /// Until when requests run slower (warm-up).
     pub warm_until: Nanos,
     pub history: History,
@@ -189,7 +196,7 @@ pub(super) struct ServiceState {
     /// The Deployment's current pod template revision (new pods get it).
     pub revision: u32,
     /// A rolling deployment under way.
-    pub rollout: Option<Box<crate::model::world::rollout::Rollout>>,
+    pub rollout: Option<Box<Rollout>>,
     /// A `platform: vm` service's EC2 instances (for the bill).
     pub instances: Option<InstanceLog>,
     /// The pod of each of `instances`' stays.
@@ -218,9 +225,7 @@ pub struct World {
     pub(super) karpenter: Option<KarpenterRuntime>,
     pub(super) spot_interruptions: u64,
     pub(super) pods_evicted: u64,
-    pub(super) faults: Vec<EventSpec>,
-    /// The metrics pipeline delivers nothing before this time (a metrics outage).
-    pub(super) metrics_out_until: Nanos,
+    pub(super) faults: Faults,
     /// The first broken invariant (a bug in capsim): the run ends with an internal error.
     pub(super) broken: Option<String>,
 }
@@ -327,8 +332,7 @@ impl World {
             karpenter: None,
             spot_interruptions: 0,
             pods_evicted: 0,
-            faults: scenario.events.clone(),
-            metrics_out_until: 0,
+            faults: Faults::new(scenario.events.clone()),
             broken: None,
         };
         if let Some(c) = &scenario.cluster {
@@ -395,7 +399,7 @@ impl World {
         if self.control.is_some() {
             sched.at(0, Event::Control);
         }
-        for (i, e) in self.faults.iter().enumerate() {
+        for (i, e) in self.faults.scheduled.iter().enumerate() {
             sched.at(e.at_ns, Event::Fault(i as u32));
         }
         let initial = self.cluster.as_ref().map_or(0, |c| c.nodes.len() as u32);

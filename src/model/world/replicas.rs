@@ -16,7 +16,7 @@ use crate::model::service::lifecycle::Stage;
 use crate::model::service::pipeline::History;
 use crate::model::service::pod::Pod;
 use crate::model::world::{Event, FREE, INITIAL_AGE_NS, PodLife, World};
-use crate::units::Nanos;
+use crate::units::{Nanos, signed_nanos};
 
 impl World {
     fn push_pod(&mut self, s: u32, life: PodLife) -> u32 {
@@ -91,7 +91,7 @@ impl World {
                 s,
                 PodLife {
                     stage: Stage::Unscheduled,
-                    created: now as i64,
+                    created: signed_nanos(now),
                     running: i64::MAX,
                     ready: i64::MAX,
                     warm_until: 0,
@@ -109,9 +109,9 @@ impl World {
             s,
             PodLife {
                 stage: Stage::Starting,
-                created: now as i64,
-                running: times.running_ns as i64,
-                ready: times.ready_ns as i64,
+                created: signed_nanos(now),
+                running: signed_nanos(times.running_ns),
+                ready: signed_nanos(times.ready_ns),
                 warm_until: 0,
                 history: History::default(),
                 node: None,
@@ -129,7 +129,7 @@ impl World {
             return; // deleted while starting
         }
         life.stage = Stage::Ready;
-        life.ready = now as i64;
+        life.ready = signed_nanos(now);
         let s = self.pods[id as usize].service as usize;
         let svc = &mut self.services[s];
         if let Some(w) = svc.startup.warmup_ns() {

@@ -23,27 +23,16 @@
 //! under way supersedes it: the pods of the interrupted one count as old.
 //! The rollout is complete when the new ReplicaSet has all the replicas,
 //! all of them available, and no old pod is left (`DeploymentComplete`).
+//! The rollout's state is [`crate::model::world::state::rollout::Rollout`].
 
 use crate::engine::Scheduler;
 use crate::metrics::ScalingEvent;
 use crate::model::deployment::{self, Annotations, RsSize, RsState, Step};
 use crate::model::service::lifecycle::Stage;
+use crate::model::world::state::rollout::Rollout;
 use crate::model::world::{Event, World};
 use crate::spec::RollingUpdate;
 use crate::units::{Nanos, format_duration};
-
-/// A rollout under way on one service.
-#[derive(Debug, Clone)]
-pub struct Rollout {
-    strategy: RollingUpdate,
-    started_ns: Nanos,
-    /// spec.replicas of the old ReplicaSet (every revision before the current one).
-    old: u32,
-    /// spec.replicas of the new ReplicaSet (the current revision).
-    new: u32,
-    /// What the ReplicaSets were last scaled for.
-    last: Annotations,
-}
 
 /// Sync steps of one rollout sync beyond which something is wrong.
 const MAX_STEPS: u32 = 1_000_000;

@@ -8,6 +8,7 @@
 //! interrupted by AWS (free within its first hour).
 
 use crate::engine::Scheduler;
+use crate::model::cluster::ids::NodeId;
 use crate::model::cluster::spot_hazard::{INTERRUPTION_NOTICE_NS, next_interruption_ns};
 use crate::model::cluster::state::NodeStage;
 use crate::model::world::{Event, World};
@@ -51,7 +52,7 @@ impl World {
             source: "spot",
             from: target,
             to: target,
-            reason: format!("SpotInterruption: node-{id} reclaimed at +2m"),
+            reason: format!("SpotInterruption: {} reclaimed at +2m", NodeId(id)),
             metrics: String::new(),
         });
         if let Some(k) = self.karpenter.as_mut() {

@@ -8,6 +8,7 @@ use super::Ctx;
 use crate::error::InputError;
 use crate::scenario::raw::cluster::*;
 use crate::spec::NodeAutoscalerSpec;
+use crate::spec::expander::{Expander, parse_expanders};
 use serde_saphyr::Spanned;
 
 /// Checks `cluster.node_autoscaler` (`groups` for the priorities, `pools` for Karpenter).
@@ -72,7 +73,7 @@ pub(super) fn node_autoscaler(
         "random",
         "price",
     ];
-    let expanders: Vec<String> = match &r.expander {
+    let names: Vec<String> = match &r.expander {
         Some(e) => {
             let list: Vec<String> = e.value.split(',').map(|s| s.trim().to_string()).collect();
             if let Some(bad) = list.iter().find(|x| !EXPANDERS.contains(&x.as_str())) {
@@ -91,11 +92,28 @@ pub(super) fn node_autoscaler(
         }
         None => vec!["least-waste".into()],
     };
+    // The typed chain, parsed here once: a name twice, or one after `random`, is an error.
+    let expanders = match parse_expanders(&names.join(",")) {
+        Ok(chain) => chain,
+        Err(why) => {
+            let e = r.expander.as_ref().expect("the default chain parses");
+            return Err(ctx
+                .err(
+                    &e.referenced,
+                    "cluster.node_autoscaler.expander",
+                    format!(
+                        "expected each expander at most once and random last, found \"{}\"",
+                        names.join(",")
+                    ),
+                )
+                .with_hint(why));
+        }
+    };
     let priorities = r.priorities.clone().unwrap_or_default();
-    if r.priorities.is_some() && !expanders.iter().any(|e| e == "priority") {
+    if r.priorities.is_some() && !expanders.contains(&Expander::Priority) {
         ctx.warnings.push(format!(
             "cluster.node_autoscaler.priorities: no effect without the priority expander (the chain is {}); add priority to expander, e.g. expander: priority,least-waste",
-            expanders.join(",")
+            names.join(",")
         ));
     }
     if let Some(unknown) = priorities.keys().find(|k| {

@@ -1,0 +1,60 @@
+//! Typed identities of the cluster's nodes and node groups, shared by the
+//! controllers that decide about them ([`crate::model::ca`],
+//! [`crate::model::karpenter`]) and the executor that carries the decisions
+//! out (`model::world`, the simulation).
+//!
+//! Both are indices into the cluster's own tables
+//! ([`crate::model::cluster::state::Cluster::nodes`] and `groups`), so a
+//! decision goes back to its node or group without a name lookup. Text is
+//! made only where it is output: [`NodeId`] displays as `node-<id>`, the
+//! name every event and report uses; a group's name is its spec's.
+
+use std::fmt;
+
+/// A node: its index in the cluster's node table (never reused in a run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    /// The index in the cluster's node table.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl fmt::Display for NodeId {
+    /// `node-<id>`, the node's name in events and reports.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "node-{}", self.0)
+    }
+}
+
+/// A node group: its index in the cluster spec's groups (and in a
+/// cluster-autoscaler snapshot's [`crate::model::ca::Snapshot::groups`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GroupId(pub u32);
+
+impl GroupId {
+    /// The group of index `i`.
+    pub fn of(i: usize) -> GroupId {
+        GroupId(u32::try_from(i).expect("fewer than 2^32 node groups"))
+    }
+
+    /// The index in the cluster's group table.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_node_displays_as_its_name_and_ids_index_their_tables() {
+        assert_eq!(NodeId(7).to_string(), "node-7");
+        assert_eq!(NodeId(7).index(), 7);
+        assert_eq!(GroupId::of(3), GroupId(3));
+        assert_eq!(GroupId(3).index(), 3);
+    }
+}

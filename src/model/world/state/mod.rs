@@ -1,0 +1,15 @@
+//! The state each of World's runtimes owns, one leaf module per runtime:
+//! the control loops' clock and the services' autoscalers ([`control`]),
+//! the cluster-autoscaler's ([`ca`]), Karpenter's ([`karpenter`]), a
+//! rolling deployment's ([`rollout`]) and the scheduled events' ([`faults`]).
+//!
+//! Nothing here knows [`crate::model::world::World`] or its events: the
+//! world's `mod.rs` composes these types into its state, and the files
+//! with `impl World` (`world/ca.rs`, `world/control.rs`, …) import both, so
+//! the world folder has no import circle.
+
+pub mod ca;
+pub mod control;
+pub mod faults;
+pub mod karpenter;
+pub mod rollout;
