@@ -4,11 +4,10 @@
 //! (its placement constraints are [`super::placement`]). Times are
 //! nanoseconds, prices US dollars per hour.
 
-use crate::spec::ServiceSpec;
-use crate::spec::WorkDist;
+use crate::spec::dist::WorkDist;
 use crate::spec::node_pool::NodePool;
-use crate::spec::placement::{AntiAffinity, Scoring, ZONE_LABEL};
-use crate::spec::resources::{CapacityType, PodNeeds, Resources, Taint};
+use crate::spec::placement::{Scoring, ZONE_LABEL};
+use crate::spec::resources::{CapacityType, Resources, Taint};
 use crate::units::Nanos;
 use std::collections::BTreeMap;
 
@@ -74,32 +73,6 @@ impl NodeGroupSpec {
         );
         labels.insert("capsim/node-group".to_string(), self.name.clone());
         labels
-    }
-}
-
-impl ServiceSpec {
-    /// What one of its pods needs from a node: requests, selector, tolerations.
-    pub fn pod_needs(&self) -> PodNeeds {
-        PodNeeds {
-            requests: Resources {
-                cpu_milli: self
-                    .pod
-                    .cpu_request_cores
-                    .map_or(0, |c| (c * 1000.0).round() as i64),
-                memory_bytes: self.pod.memory_request_bytes.map_or(0, |b| b as i64),
-                pods: 1,
-            },
-            node_selector: self.placement.node_selector.clone(),
-            tolerations: self.placement.tolerations.clone(),
-            one_per_node: matches!(self.placement.anti_affinity, Some(AntiAffinity::Required))
-                .then(|| self.name.clone()),
-            zone_spread: self.placement.zone_spread.filter(|s| s.hard).map(|s| {
-                crate::spec::resources::SpreadRule {
-                    app: self.name.clone(),
-                    max_skew: s.max_skew,
-                }
-            }),
-        }
     }
 }
 

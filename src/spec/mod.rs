@@ -6,6 +6,7 @@
 //! loaded and resampled onto a regular grid.
 //!
 //! - [`scenario`]: the scenario, its services, traffic, requests and pods;
+//! - [`dist`]: distributions of durations (work, boot and start-up times);
 //! - [`scaling`]: platforms, autoscalers, pod start-up, the metrics pipeline;
 //! - [`cluster`]: node groups, the node autoscaler, placement, faults;
 //! - [`expander`]: the cluster-autoscaler's expander chain;
@@ -26,6 +27,7 @@ pub mod allocatable;
 pub mod asg;
 pub mod catalog;
 pub mod cluster;
+pub mod dist;
 pub mod events;
 pub mod expander;
 pub mod hpa;
@@ -38,6 +40,7 @@ pub mod scaling;
 pub mod scenario;
 
 pub use cluster::*;
+pub use dist::*;
 pub use events::*;
 pub use scaling::*;
 pub use scenario::*;

@@ -5,8 +5,8 @@
 //! HPA or an Auto Scaling group, [`Autoscaler`]), and how metrics reach the
 //! autoscalers ([`PipelineSpec`]). Times are nanoseconds.
 
-use crate::spec::WorkDist;
 use crate::spec::asg::AsgSpec;
+use crate::spec::dist::WorkDist;
 use crate::spec::hpa::{ControllerConfig, HpaSpec};
 use crate::units::{NANOS_PER_SEC, Nanos};
 

@@ -5,7 +5,9 @@
 //! already loaded and resampled onto a regular grid.
 
 use super::cluster::{ClusterSpec, EventSpec};
-use super::placement::PlacementSpec;
+use super::dist::WorkDist;
+use super::placement::{AntiAffinity, PlacementSpec};
+use super::resources::{PodNeeds, Resources};
 use super::scaling::{Autoscaler, LifecycleSpec, MemoryUsageSpec, Platform, ScalingSpec};
 use crate::units::Nanos;
 use std::sync::Arc;
@@ -198,55 +200,6 @@ pub struct RequestSpec {
     pub timeout_ns: Option<Nanos>,
 }
 
-/// A distribution of non-negative durations, parameters in seconds.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum WorkDist {
-    /// Always `secs`.
-    Constant {
-        /// The value.
-        secs: f64,
-    },
-    /// Exponential with mean `mean_s`.
-    Exponential {
-        /// Mean.
-        mean_s: f64,
-    },
-    /// ln X ~ Normal(mu, sigma²), X in seconds.
-    Lognormal {
-        /// Mean of ln X.
-        mu: f64,
-        /// Standard deviation of ln X.
-        sigma: f64,
-    },
-    /// Gamma with `shape` k and `scale_s` θ (mean kθ).
-    Gamma {
-        /// Shape k.
-        shape: f64,
-        /// Scale θ.
-        scale_s: f64,
-    },
-    /// Uniform on [min_s, max_s].
-    Uniform {
-        /// Lower bound.
-        min_s: f64,
-        /// Upper bound.
-        max_s: f64,
-    },
-}
-
-impl WorkDist {
-    /// The mean, in seconds.
-    pub fn mean_s(&self) -> f64 {
-        match *self {
-            WorkDist::Constant { secs } => secs,
-            WorkDist::Exponential { mean_s } => mean_s,
-            WorkDist::Lognormal { mu, sigma } => (mu + sigma * sigma / 2.0).exp(),
-            WorkDist::Gamma { shape, scale_s } => shape * scale_s,
-            WorkDist::Uniform { min_s, max_s } => (min_s + max_s) / 2.0,
-        }
-    }
-}
-
 /// Capacity of one pod.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PodSpec {
@@ -283,4 +236,30 @@ pub enum Balancing {
     Random,
     /// Power of two choices: the less loaded of two random pods (Envoy LEAST_REQUEST).
     LeastRequest,
+}
+
+impl ServiceSpec {
+    /// What one of its pods needs from a node: requests, selector, tolerations.
+    pub fn pod_needs(&self) -> PodNeeds {
+        PodNeeds {
+            requests: Resources {
+                cpu_milli: self
+                    .pod
+                    .cpu_request_cores
+                    .map_or(0, |c| (c * 1000.0).round() as i64),
+                memory_bytes: self.pod.memory_request_bytes.map_or(0, |b| b as i64),
+                pods: 1,
+            },
+            node_selector: self.placement.node_selector.clone(),
+            tolerations: self.placement.tolerations.clone(),
+            one_per_node: matches!(self.placement.anti_affinity, Some(AntiAffinity::Required))
+                .then(|| self.name.clone()),
+            zone_spread: self.placement.zone_spread.filter(|s| s.hard).map(|s| {
+                crate::spec::resources::SpreadRule {
+                    app: self.name.clone(),
+                    max_skew: s.max_skew,
+                }
+            }),
+        }
+    }
 }

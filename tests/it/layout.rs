@@ -6,7 +6,8 @@
 //! `*_tests.rs`, `test_support.rs`: a model test may parse a scenario) is resolved to the module it names
 //! (the deepest module that is a file or folder of `src/`), following a
 //! `pub use` re-export in a folder's `mod.rs` to the entry that defines the
-//! item. For the deepest folder that holds both ends, the edge runs between
+//! item (a glob, `pub use child::*`, to the child that defines a public
+//! item of that name). For the deepest folder that holds both ends, the edge runs between
 //! the two entries that contain them, the folder's own `mod.rs` being an
 //! entry of its own (a child that uses what `mod.rs` defines while `mod.rs`
 //! uses the child is a circle too). Every strongly connected component of
@@ -199,6 +200,21 @@ fn re_exports(files: &BTreeMap<Module, String>) -> BTreeMap<(Module, String), Mo
             let Some(body) = s.strip_prefix("pub use ") else {
                 continue;
             };
+            // `pub use child::*` (or absolute): every public item defined there.
+            if let Some(glob) = body.strip_suffix("::*") {
+                let path = if glob.starts_with("crate::") {
+                    glob.to_string()
+                } else {
+                    format!("crate::{}::{glob}", m[1..].join("::"))
+                };
+                let target: Module = path.split("::").map(str::to_string).collect();
+                if let Some(code) = files.get(&target) {
+                    for item in public_items(code) {
+                        out.entry((m.clone(), item)).or_insert(target.clone());
+                    }
+                }
+                continue;
+            }
             // `pub use crate::a::B`: absolute.
             if body.starts_with("crate::") {
                 for p in paths_in(body, m) {
@@ -224,6 +240,22 @@ fn re_exports(files: &BTreeMap<Module, String>) -> BTreeMap<(Module, String), Mo
                     }
                 }
             }
+        }
+    }
+    out
+}
+
+/// The names of the public items a file defines (`pub struct S`, `pub(crate) fn f`, …).
+fn public_items(code: &str) -> Vec<String> {
+    const KINDS: &[&str] = &["struct", "enum", "fn", "const", "type", "trait", "static"];
+    let words: Vec<&str> = code
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '(' || c == ')'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    for w in words.windows(3) {
+        if (w[0] == "pub" || w[0].starts_with("pub(")) && KINDS.contains(&w[1]) {
+            out.push(w[2].split('(').next().unwrap_or("").to_string());
         }
     }
     out
@@ -415,7 +447,7 @@ fn the_checker_sees_a_circle() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path();
     fs::create_dir_all(src.join("a")).unwrap();
-    fs::write(src.join("lib.rs"), "mod a;\nmod b;\n").unwrap();
+    fs::write(src.join("lib.rs"), "mod a;\nmod b;\nmod c;\n").unwrap();
     fs::write(src.join("a/mod.rs"), "mod x;\nmod y;\npub use x::Thing;\n").unwrap();
     fs::write(
         src.join("a/x.rs"),
@@ -431,9 +463,26 @@ fn the_checker_sees_a_circle() {
     // b ↔ a at the top.
     fs::write(src.join("b.rs"), "use crate::a::Thing;\npub struct B;\n").unwrap();
     fs::write(src.join("a/z.rs"), "use crate::b::B;\n").unwrap();
+    // c's u and v meet through c's glob re-exports: u ↔ v.
+    fs::create_dir_all(src.join("c")).unwrap();
+    fs::write(
+        src.join("c/mod.rs"),
+        "mod u;\nmod v;\npub use u::*;\npub use v::*;\n",
+    )
+    .unwrap();
+    fs::write(src.join("c/u.rs"), "use crate::c::V;\npub struct U;\n").unwrap();
+    fs::write(
+        src.join("c/v.rs"),
+        "use crate::c::U;\npub(crate) fn f() {}\npub enum V {}\n",
+    )
+    .unwrap();
     let found = find_circles(src);
     assert_eq!(
         found,
-        vec!["crate: a, b".to_string(), "crate::a: x, y".to_string()]
+        vec![
+            "crate: a, b".to_string(),
+            "crate::a: x, y".to_string(),
+            "crate::c: u, v".to_string()
+        ]
     );
 }
