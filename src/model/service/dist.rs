@@ -1,10 +1,9 @@
 //! Samplers for the work distributions of requests, in integer nanoseconds.
 
-use crate::engine::rng::SimRng;
+use crate::engine::rng::{SimRng, exp1};
 use crate::spec::WorkDist;
 use crate::units::Nanos;
-use rand::RngExt;
-use rand_distr::{Distribution, Exp1, Gamma, LogNormal, Uniform};
+use rand_distr::{Distribution, Gamma, LogNormal, Uniform};
 
 /// A ready-to-sample distribution of durations.
 #[derive(Debug, Clone)]
@@ -40,12 +39,12 @@ impl Sampler {
     }
 
     /// One sample, rounded to the nearest nanosecond.
-    #[inline]
+    #[inline(always)]
     pub fn sample(&self, rng: &mut SimRng) -> Nanos {
         let secs = match self {
             Sampler::Constant(ns) => return *ns,
             Sampler::Exponential(mean_ns) => {
-                let x: f64 = rng.sample(Exp1);
+                let x = exp1(rng);
                 return (x * mean_ns + 0.5) as Nanos;
             }
             Sampler::Lognormal(d) => d.sample(rng),

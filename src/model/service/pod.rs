@@ -160,6 +160,19 @@ impl Usage {
         self.cores += delta_cores;
     }
 
+    /// Usage changes by `delta_cores` at `now`, integrated only if
+    /// `integrate`: a pod's integral is read only by the autoscalers'
+    /// metrics, so without a control loop only its cores are kept (and
+    /// [`Usage::total`] is then not meaningful).
+    #[inline(always)]
+    pub fn change_if(&mut self, integrate: bool, now: Nanos, delta_cores: f64) {
+        if integrate {
+            self.change(now, delta_cores);
+        } else {
+            self.cores += delta_cores;
+        }
+    }
+
     /// Core-seconds used up to `now`.
     pub fn total(&self, now: Nanos) -> f64 {
         self.core_s + self.cores * (now - self.last_ns) as f64 * 1e-9
