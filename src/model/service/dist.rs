@@ -3,6 +3,7 @@
 use crate::engine::rng::{SimRng, exp1};
 use crate::spec::WorkDist;
 use crate::units::Nanos;
+use crate::units::convert::f64_as_nanos;
 use rand_distr::{Distribution, Gamma, LogNormal, Uniform};
 
 /// A ready-to-sample distribution of durations.
@@ -45,13 +46,13 @@ impl Sampler {
             Sampler::Constant(ns) => return *ns,
             Sampler::Exponential(mean_ns) => {
                 let x = exp1(rng);
-                return (x * mean_ns + 0.5) as Nanos;
+                return f64_as_nanos(x * mean_ns + 0.5);
             }
             Sampler::Lognormal(d) => d.sample(rng),
             Sampler::Gamma(d) => d.sample(rng),
             Sampler::Uniform(d) => d.sample(rng),
         };
-        (secs * 1e9 + 0.5) as Nanos
+        f64_as_nanos(secs * 1e9 + 0.5)
     }
 }
 
