@@ -22,6 +22,7 @@ use crate::engine::rng::{SimRng, exp1};
 use crate::model::traffic::rate::RateFn;
 use crate::spec::Arrivals;
 use crate::units::Nanos;
+use crate::units::convert::f64_as_nanos;
 use rand::RngExt;
 
 /// Candidates a grid cell may draw beyond twice its expected arrivals
@@ -175,7 +176,7 @@ impl ArrivalGen {
             Arrivals::Deterministic => self.next_deterministic()?,
         };
         // t ≥ 0: rounding half up by truncation (f64::round is a library call).
-        Some((t * 1e9 + 0.5) as Nanos)
+        Some(f64_as_nanos(t * 1e9 + 0.5))
     }
 
     #[inline(always)]
