@@ -9,6 +9,7 @@
 //! Parse errors are plain strings of the form `expected …, found …` with an
 //! optional `\nhint: …` line; [`crate::error`] splits the hint off for display.
 
+pub mod convert;
 pub mod quantity;
 
 use serde::Deserialize;

@@ -60,6 +60,16 @@ impl<E: Copy> Scheduler<E> {
         self.queue.push(self.now, at.max(self.now), event);
     }
 
+    /// Like [`Scheduler::at`], for the one stream of events of which each
+    /// schedules the next (a service's arrivals): it waits beside the
+    /// queue, not in it, which saves a push and a pop per event; the order
+    /// is the same.
+    #[inline]
+    pub fn at_lane(&mut self, at: Nanos, event: E) {
+        self.in_past += u64::from(at < self.now);
+        self.queue.push_lane(self.now, at.max(self.now), event);
+    }
+
     /// Schedules `event` after `delay` from now.
     #[inline]
     pub fn after(&mut self, delay: Nanos, event: E) {
@@ -106,14 +116,18 @@ pub fn run<M: Model>(
     budget: u64,
 ) -> Result<RunStats, EngineError> {
     let mut events = 0u64;
-    while let Some(at) = sched.queue.peek_time() {
-        if at >= until {
-            break;
-        }
+    loop {
         if events == budget {
-            return Err(EngineError::BudgetExhausted { budget, at_ns: at });
+            match sched.queue.peek_time() {
+                Some(at) if at < until => {
+                    return Err(EngineError::BudgetExhausted { budget, at_ns: at });
+                }
+                _ => break,
+            }
         }
-        let (at, event) = sched.queue.pop().expect("peeked");
+        let Some((at, event)) = sched.queue.pop_before(until) else {
+            break;
+        };
         sched.now = at;
         events += 1;
         model.handle(event, sched);

@@ -6,10 +6,20 @@
 //! or thread they execute on.
 
 use rand::SeedableRng;
+use rand_distr::{Distribution, Exp1};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// The generator used for every stream: fast, small, and of good statistical quality.
 pub type SimRng = Xoshiro256PlusPlus;
+
+/// A standard exponential draw: `rand_distr`'s [`Exp1`] (the same
+/// ziggurat, so the same numbers), asked for by the distribution itself
+/// so that it is inlined where it is drawn (the hot path draws two per
+/// request).
+#[inline(always)]
+pub fn exp1(rng: &mut SimRng) -> f64 {
+    <Exp1 as Distribution<f64>>::sample(&Exp1, rng)
+}
 
 /// Identifies one random stream of one run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,6 +12,13 @@
 //! wheel of time buckets ([`wheel`]) in front of the heap, which then
 //! holds only the far future. The wheel's bucket width follows the mean
 //! time between pushes, its span the mean lead time of pending events.
+//!
+//! Beside either layout, one *lane* slot holds an event of a recurring
+//! stream (a service's next arrival, pushed by [`EventQueue::push_lane`]):
+//! handling it schedules its successor, which takes the slot again, so
+//! that stream never touches the heap or the wheel. A pop compares the
+//! lane's key with the least key of the rest; the order is still the
+//! order of the keys.
 
 mod heap;
 mod wheel;
@@ -36,6 +43,9 @@ const MAX_BUCKETS: usize = 1 << 16;
 /// earlier than everything in the heap. With the wheel layout, `front` is
 /// empty and the heap holds only entries beyond the wheel's window.
 pub struct EventQueue<E> {
+    /// An event pushed with [`EventQueue::push_lane`], kept out of the
+    /// layouts (any key; the others may be earlier).
+    lane: Option<(u128, E)>,
     front: Option<(u128, E)>,
     heap: KeyHeap<E>,
     wheel: Option<Wheel<E>>,
@@ -54,6 +64,7 @@ impl<E: Copy> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
         EventQueue {
+            lane: None,
             front: None,
             heap: KeyHeap::new(),
             wheel: None,
@@ -66,11 +77,39 @@ impl<E: Copy> EventQueue<E> {
     /// than `at`, nor than any event pushed from now on).
     #[inline(always)]
     pub fn push(&mut self, now: Nanos, at: Nanos, event: E) {
+        let key = self.key(now, at);
+        self.push_keyed(at, key, event);
+    }
+
+    /// Like [`EventQueue::push`], for the one stream of recurring events
+    /// (each handled one schedules the next): the event waits in the lane
+    /// slot if it is free, else it joins the others. Where it waits does
+    /// not change the order.
+    #[inline(always)]
+    pub fn push_lane(&mut self, now: Nanos, at: Nanos, event: E) {
+        let key = self.key(now, at);
+        if self.lane.is_none() {
+            self.lane = Some((key, event));
+        } else {
+            self.push_keyed(at, key, event);
+        }
+    }
+
+    /// The key of the next event pushed, due at `at`; every
+    /// [`ADAPT_EVERY`] keys, a look at the queue's shape.
+    #[inline(always)]
+    fn key(&mut self, now: Nanos, at: Nanos) -> u128 {
         let key = ((at as u128) << 64) | self.next_seq as u128;
         self.next_seq += 1;
         if self.next_seq.is_multiple_of(u64::from(ADAPT_EVERY)) {
             self.adapt(now);
         }
+        key
+    }
+
+    /// Adds `event` under `key` (due at `at`) to the layout in use.
+    #[inline(always)]
+    fn push_keyed(&mut self, at: Nanos, key: u128, event: E) {
         if let Some(wheel) = &mut self.wheel {
             match wheel.admits(key) {
                 Some(true) => wheel.push(key, event),
@@ -106,6 +145,56 @@ impl<E: Copy> EventQueue<E> {
     /// Removes and returns the earliest event.
     #[inline(always)]
     pub fn pop(&mut self) -> Option<(Nanos, E)> {
+        let (key, from_lane) = self.earliest()?;
+        Some(self.take(key, from_lane))
+    }
+
+    /// Removes and returns the earliest event if it is due before `until`
+    /// (one look at the keys, where a peek and a pop would take two).
+    #[inline(always)]
+    pub fn pop_before(&mut self, until: Nanos) -> Option<(Nanos, E)> {
+        let (key, from_lane) = self.earliest()?;
+        if (key >> 64) as Nanos >= until {
+            return None;
+        }
+        Some(self.take(key, from_lane))
+    }
+
+    /// The least key, and whether it is the lane's.
+    #[inline(always)]
+    fn earliest(&mut self) -> Option<(u128, bool)> {
+        let rest = self.min_key_layout();
+        match (&self.lane, rest) {
+            (Some(lane), Some(rest)) if rest < lane.0 => Some((rest, false)),
+            (Some(lane), _) => Some((lane.0, true)),
+            (None, Some(rest)) => Some((rest, false)),
+            (None, None) => None,
+        }
+    }
+
+    /// Removes the earliest event, whose key is `key` (found by [`EventQueue::earliest`]).
+    #[inline(always)]
+    fn take(&mut self, key: u128, from_lane: bool) -> (Nanos, E) {
+        let event = if from_lane {
+            self.lane.take().expect("lane is set").1
+        } else {
+            self.pop_layout().expect("layout is not empty").1
+        };
+        ((key >> 64) as Nanos, event)
+    }
+
+    /// The least key outside the lane, if any.
+    #[inline(always)]
+    fn min_key_layout(&mut self) -> Option<u128> {
+        match &mut self.wheel {
+            Some(wheel) => wheel.settle(&mut self.heap).then(|| wheel.first_key()),
+            None => self.front.map(|f| f.0).or_else(|| self.heap.min_key()),
+        }
+    }
+
+    /// Removes and returns the earliest event outside the lane.
+    #[inline(always)]
+    fn pop_layout(&mut self) -> Option<(u128, E)> {
         let (key, event) = match &mut self.wheel {
             None => self.front.take().or_else(|| self.heap.take_min())?,
             Some(wheel) => {
@@ -115,22 +204,26 @@ impl<E: Copy> EventQueue<E> {
                 wheel.take_first()
             }
         };
-        Some(((key >> 64) as Nanos, event))
+        Some((key, event))
     }
 
     /// The time of the earliest event, if any.
     #[inline]
     pub fn peek_time(&mut self) -> Option<Nanos> {
-        let key = match &mut self.wheel {
-            Some(wheel) => wheel.settle(&mut self.heap).then(|| wheel.first_key()),
-            None => self.front.map(|f| f.0).or_else(|| self.heap.min_key()),
+        let rest = self.min_key_layout();
+        let key = match (self.lane.map(|l| l.0), rest) {
+            (Some(lane), Some(rest)) => Some(lane.min(rest)),
+            (lane, rest) => lane.or(rest),
         };
         key.map(|k| (k >> 64) as Nanos)
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len() + self.front.is_some() as usize + self.wheel.as_ref().map_or(0, Wheel::len)
+        self.heap.len()
+            + self.front.is_some() as usize
+            + self.lane.is_some() as usize
+            + self.wheel.as_ref().map_or(0, Wheel::len)
     }
 
     /// True when nothing is pending.

@@ -62,12 +62,23 @@ fn many_equal_times_keep_order() {
 
 /// Drives a queue and a sorted reference with the same pushes and pops,
 /// after `prefill` pushes; the lead times come from `lead(state)`, pops
-/// happen with probability 1/`pop_one_in`. Returns whether the queue used
-/// the wheel layout at some point.
+/// happen with probability 1/`pop_one_in`; one push in `lane_one_in` goes
+/// through the lane (0: none). Returns whether the queue used the wheel
+/// layout at some point.
 fn against_reference(
     prefill: usize,
     ops: usize,
     pop_one_in: u64,
+    lead: impl Fn(u64) -> Nanos,
+) -> bool {
+    against_reference_with_lane(prefill, ops, pop_one_in, 0, lead)
+}
+
+fn against_reference_with_lane(
+    prefill: usize,
+    ops: usize,
+    pop_one_in: u64,
+    lane_one_in: u64,
     lead: impl Fn(u64) -> Nanos,
 ) -> bool {
     let mut q = EventQueue::new();
@@ -82,13 +93,22 @@ fn against_reference(
             .wrapping_add(1442695040888963407);
         if op < prefill || !(state >> 33).is_multiple_of(pop_one_in) || reference.is_empty() {
             let at = now + lead(state);
-            q.push(now, at, seq);
+            if lane_one_in > 0 && (state >> 13).is_multiple_of(lane_one_in) {
+                q.push_lane(now, at, seq);
+            } else {
+                q.push(now, at, seq);
+            }
             reference.insert((at, seq));
             seq += 1;
         } else {
             let expected = reference.pop_first().expect("not empty");
             assert_eq!(q.peek_time(), Some(expected.0));
-            assert_eq!(q.pop(), Some(expected));
+            if state & 1 == 0 {
+                assert_eq!(q.pop(), Some(expected));
+            } else {
+                assert_eq!(q.pop_before(expected.0), None);
+                assert_eq!(q.pop_before(expected.0 + 1), Some(expected));
+            }
             now = expected.0;
         }
         assert_eq!(q.len(), reference.len());
@@ -158,4 +178,53 @@ fn a_push_before_a_peeked_bucket_rewinds_the_wheel() {
 #[test]
 fn shallow_queues_keep_the_heap_layout() {
     assert!(!against_reference(0, 100_000, 2, |s| (s >> 24) % 1_000));
+}
+
+#[test]
+fn the_lane_keeps_the_order_of_the_keys() {
+    // Every other push, every fourth, and all of them through the lane,
+    // in both layouts: the lane holds one event, the rest queue as usual.
+    for lane_one_in in [1, 2, 4] {
+        assert!(!against_reference_with_lane(
+            0,
+            100_000,
+            2,
+            lane_one_in,
+            |s| (s >> 24) % 1_000
+        ));
+        assert!(against_reference_with_lane(
+            3_000,
+            100_000,
+            2,
+            lane_one_in,
+            |s| (s >> 24) % 1_000_000_000
+        ));
+    }
+    // Equal times: the lane's event keeps its place among them.
+    let mut q = EventQueue::new();
+    q.push(0, 10, 0);
+    q.push_lane(0, 10, 1);
+    q.push(0, 10, 2);
+    q.push_lane(0, 5, 3);
+    let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
+    assert_eq!(order, vec![(5, 3), (10, 0), (10, 1), (10, 2)]);
+}
+
+#[test]
+fn a_peek_leaves_the_taken_root_for_the_next_push() {
+    let mut q = EventQueue::new();
+    for (at, e) in [(30, 0), (10, 1), (20, 2), (40, 3), (50, 4), (60, 5)] {
+        q.push(0, at, e);
+    }
+    assert_eq!(q.pop(), Some((10, 1)));
+    // The heap's root is taken; peeks see the least of the rest.
+    assert_eq!(q.peek_time(), Some(20));
+    assert_eq!(q.len(), 5);
+    q.push(10, 15, 6);
+    assert_eq!(q.peek_time(), Some(15));
+    let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
+    assert_eq!(
+        order,
+        vec![(15, 6), (20, 2), (30, 0), (40, 3), (50, 4), (60, 5)]
+    );
 }

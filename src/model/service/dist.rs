@@ -1,10 +1,10 @@
 //! Samplers for the work distributions of requests, in integer nanoseconds.
 
-use crate::engine::rng::SimRng;
+use crate::engine::rng::{SimRng, exp1};
 use crate::spec::WorkDist;
 use crate::units::Nanos;
-use rand::RngExt;
-use rand_distr::{Distribution, Exp1, Gamma, LogNormal, Uniform};
+use crate::units::convert::f64_as_nanos;
+use rand_distr::{Distribution, Gamma, LogNormal, Uniform};
 
 /// A ready-to-sample distribution of durations.
 #[derive(Debug, Clone)]
@@ -40,19 +40,19 @@ impl Sampler {
     }
 
     /// One sample, rounded to the nearest nanosecond.
-    #[inline]
+    #[inline(always)]
     pub fn sample(&self, rng: &mut SimRng) -> Nanos {
         let secs = match self {
             Sampler::Constant(ns) => return *ns,
             Sampler::Exponential(mean_ns) => {
-                let x: f64 = rng.sample(Exp1);
-                return (x * mean_ns + 0.5) as Nanos;
+                let x = exp1(rng);
+                return f64_as_nanos(x * mean_ns + 0.5);
             }
             Sampler::Lognormal(d) => d.sample(rng),
             Sampler::Gamma(d) => d.sample(rng),
             Sampler::Uniform(d) => d.sample(rng),
         };
-        (secs * 1e9 + 0.5) as Nanos
+        f64_as_nanos(secs * 1e9 + 0.5)
     }
 }
 

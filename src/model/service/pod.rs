@@ -14,6 +14,7 @@
 //! event (with a new generation, so the old one is ignored as stale).
 
 use crate::units::Nanos;
+use crate::units::convert::nanos_as_f64;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -155,9 +156,22 @@ impl Usage {
     /// Usage changes by `delta_cores` at `now`.
     #[inline]
     pub fn change(&mut self, now: Nanos, delta_cores: f64) {
-        self.core_s += self.cores * (now - self.last_ns) as f64 * 1e-9;
+        self.core_s += self.cores * nanos_as_f64(now - self.last_ns) * 1e-9;
         self.last_ns = now;
         self.cores += delta_cores;
+    }
+
+    /// Usage changes by `delta_cores` at `now`, integrated only if
+    /// `integrate`: a pod's integral is read only by the autoscalers'
+    /// metrics, so without a control loop only its cores are kept (and
+    /// [`Usage::total`] is then not meaningful).
+    #[inline(always)]
+    pub fn change_if(&mut self, integrate: bool, now: Nanos, delta_cores: f64) {
+        if integrate {
+            self.change(now, delta_cores);
+        } else {
+            self.cores += delta_cores;
+        }
     }
 
     /// Core-seconds used up to `now`.

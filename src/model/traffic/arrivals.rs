@@ -18,12 +18,12 @@
 //! (from 0) arrives where Λ(t) = k + ½, found by safeguarded Newton steps.
 //! Over a window whose Λ is a whole number N this gives exactly N arrivals.
 
-use crate::engine::rng::SimRng;
+use crate::engine::rng::{SimRng, exp1};
 use crate::model::traffic::rate::RateFn;
 use crate::spec::Arrivals;
 use crate::units::Nanos;
+use crate::units::convert::f64_as_nanos;
 use rand::RngExt;
-use rand_distr::Exp1;
 
 /// Candidates a grid cell may draw beyond twice its expected arrivals
 /// before it is cut at the rate's corners.
@@ -169,21 +169,21 @@ impl ArrivalGen {
     }
 
     /// The next arrival time, or `None` when there are no more before the end.
-    #[inline]
+    #[inline(always)]
     pub fn next(&mut self, rng: &mut SimRng) -> Option<Nanos> {
         let t = match self.kind {
             Arrivals::Poisson => self.next_poisson(rng)?,
             Arrivals::Deterministic => self.next_deterministic()?,
         };
         // t ≥ 0: rounding half up by truncation (f64::round is a library call).
-        Some((t * 1e9 + 0.5) as Nanos)
+        Some(f64_as_nanos(t * 1e9 + 0.5))
     }
 
-    #[inline]
+    #[inline(always)]
     fn next_poisson(&mut self, rng: &mut SimRng) -> Option<f64> {
         loop {
             if self.bound > 0.0 {
-                let gap: f64 = rng.sample::<f64, _>(Exp1) / self.bound;
+                let gap = exp1(rng) / self.bound;
                 let candidate = self.t + gap;
                 if candidate < self.cell_end {
                     self.t = candidate;

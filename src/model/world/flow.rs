@@ -37,7 +37,7 @@ impl World {
         let now = sched.now();
         let svc = &mut self.services[s as usize];
         if let Some(t) = svc.arrivals.next(&mut svc.arrival_rng) {
-            sched.at(t, Event::Arrival(s));
+            sched.at_lane(t, Event::Arrival(s));
         }
         svc.arrivals_total += 1;
         let measured = now >= self.warmup_ns;
@@ -87,12 +87,13 @@ impl World {
     fn start_cpu(&mut self, req: u32, sched: &mut Scheduler<Event>) {
         let now = sched.now();
         let r = self.requests[req as usize];
+        let integrate = self.pod_usage_read;
         let pod = &mut self.pods[r.pod as usize];
         let usage = &mut self.services[pod.service as usize].usage;
         match pod.cpu_mut() {
             (pod_usage, None) => {
                 usage.change(now, 1.0);
-                pod_usage.change(now, 1.0);
+                pod_usage.change_if(integrate, now, 1.0);
                 sched.after(r.cpu_ns, Event::CpuDone(req));
             }
             (pod_usage, Some(cpu)) => {
@@ -100,7 +101,7 @@ impl World {
                 cpu.add(now, req, r.cpu_ns);
                 let delta = cpu.usage_cores() - before;
                 usage.change(now, delta);
-                pod_usage.change(now, delta);
+                pod_usage.change_if(integrate, now, delta);
                 if let Some((t, generation)) = cpu.rearm(now) {
                     sched.at(
                         t,
@@ -122,7 +123,7 @@ impl World {
         }
         let now = sched.now();
         let pod = &mut self.pods[self.requests[req as usize].pod as usize];
-        pod.usage.change(now, -1.0);
+        pod.usage.change_if(self.pod_usage_read, now, -1.0);
         self.services[pod.service as usize].usage.change(now, -1.0);
         self.after_cpu(req, sched);
     }
@@ -149,7 +150,7 @@ impl World {
             return; // stale, or early: a newcomer slowed the CPU down since it was armed
         };
         let delta = cpu.usage_cores() - before;
-        pod_usage.change(now, delta);
+        pod_usage.change_if(self.pod_usage_read, now, delta);
         self.services[service].usage.change(now, delta);
         self.after_cpu(req, sched);
     }

@@ -228,6 +228,9 @@ pub struct World {
     pub(super) faults: Faults,
     /// The first broken invariant (a bug in capsim): the run ends with an internal error.
     pub(super) broken: Option<String>,
+    /// Whether pods' CPU core-seconds are integrated: only the control
+    /// loops' metric snapshots read them (see [`Usage::change_if`]).
+    pub(super) pod_usage_read: bool,
 }
 
 impl World {
@@ -334,7 +337,9 @@ impl World {
             pods_evicted: 0,
             faults: Faults::new(scenario.events.clone()),
             broken: None,
+            pod_usage_read: false,
         };
+        world.pod_usage_read = world.control.is_some();
         if let Some(c) = &scenario.cluster {
             let cluster = Cluster::new(c, |g, k| {
                 key(stream::NODE_GROUP, &c.groups[g].name, stream::NODES + k)
@@ -390,7 +395,7 @@ impl World {
     pub fn start(&mut self, sched: &mut Scheduler<Event>) {
         for (i, s) in self.services.iter_mut().enumerate() {
             if let Some(t) = s.arrivals.next(&mut s.arrival_rng) {
-                sched.at(t, Event::Arrival(i as u32));
+                sched.at_lane(t, Event::Arrival(i as u32));
             }
         }
         if self.interval_ns < self.duration_ns {

@@ -232,7 +232,9 @@ impl World {
         let s = self.pods[id as usize].service as usize;
         // Queued requests and those sharing a CPU have no pending event of their own.
         let (orphans, cores) = self.pods[id as usize].kill(now);
-        self.pods[id as usize].usage.change(now, -cores);
+        self.pods[id as usize]
+            .usage
+            .change_if(self.pod_usage_read, now, -cores);
         self.services[s].usage.change(now, -cores);
         for req in orphans {
             self.fail(req, now);
