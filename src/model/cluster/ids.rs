@@ -1,4 +1,5 @@
-//! Typed identities of the cluster's nodes and node groups, shared by the
+//! Typed identities of the cluster's nodes, node groups and Karpenter
+//! NodePools, shared by the
 //! controllers that decide about them ([`crate::model::ca`],
 //! [`crate::model::karpenter`]) and the executor that carries the decisions
 //! out (`model::world`, the simulation).
@@ -46,6 +47,23 @@ impl GroupId {
     }
 }
 
+/// A Karpenter NodePool: its index in the node autoscaler's pools (the
+/// scenario's order, and the order of the pools a plan is made over).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PoolId(pub u32);
+
+impl PoolId {
+    /// The pool of index `i`.
+    pub fn of(i: usize) -> PoolId {
+        PoolId(u32::try_from(i).expect("fewer than 2^32 node pools"))
+    }
+
+    /// The index in the pools.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +74,6 @@ mod tests {
         assert_eq!(NodeId(7).index(), 7);
         assert_eq!(GroupId::of(3), GroupId(3));
         assert_eq!(GroupId(3).index(), 3);
+        assert_eq!(PoolId::of(2).index(), 2);
     }
 }

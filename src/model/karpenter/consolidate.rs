@@ -22,6 +22,7 @@ use super::ice::IceCache;
 use super::provision::{Launch, launch_of};
 use super::schedule::{self, ClusterNode};
 use super::{MIN_TYPES_SPOT_TO_SPOT, MULTI_NODE_MAX_CANDIDATES};
+use crate::model::cluster::ids::PoolId;
 use crate::spec::node_pool::{ConsolidationPolicy, DisruptionReason, NodePool};
 use crate::spec::resources::CapacityType;
 use crate::units::Nanos;
@@ -77,7 +78,7 @@ pub fn consolidate(
 ) -> Consolidation {
     let pool_of: Vec<Option<usize>> = nodes
         .iter()
-        .map(|n| pools.iter().position(|p| p.spec.name == n.pool))
+        .map(|n| n.pool.map(PoolId::index).filter(|&p| p < pools.len()))
         .collect();
     let mut budget: Vec<[usize; 2]> = pools
         .iter()

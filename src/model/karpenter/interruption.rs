@@ -84,7 +84,7 @@ mod tests {
 
     fn spot_node() -> ClusterNode {
         ClusterNode {
-            pool: "p".into(),
+            pool: Some(crate::model::cluster::ids::PoolId(0)),
             instance_type: "c5.xlarge".into(),
             capacity_type: CapacityType::Spot,
             zone: "us-east-1a".into(),

@@ -5,6 +5,7 @@
 
 use super::ice::IceCache;
 use super::schedule::{self, Claim, ClusterNode, Offering};
+use crate::model::cluster::ids::PoolId;
 use crate::spec::node_pool::NodePool;
 use crate::spec::resources::{CapacityType, NodeTemplate, PodNeeds};
 use crate::units::Nanos;
@@ -12,8 +13,8 @@ use crate::units::Nanos;
 /// One node to launch.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Launch {
-    /// NodePool name.
-    pub pool: String,
+    /// The NodePool.
+    pub pool: PoolId,
     /// Instance type name.
     pub instance_type: String,
     /// How it is bought.
@@ -75,7 +76,7 @@ pub fn launch_of(pool: &NodePool, claim: &Claim, o: Offering) -> Launch {
     let mut pods = claim.pods.clone();
     pods.sort_unstable();
     Launch {
-        pool: pool.spec.name.clone(),
+        pool: PoolId::of(claim.pool),
         instance_type: pool.types[o.ty].it.name.to_string(),
         capacity: o.cap,
         zone: pool.spec.zones[o.zone].clone(),

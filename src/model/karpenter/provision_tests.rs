@@ -41,8 +41,8 @@ fn cheapest_fitting_type_for_three_small_pods() {
         ("c6g.xlarge", OnDemand, 0.136)
     );
     assert_eq!(
-        (l.pool.as_str(), l.zone.as_str(), l.pods.clone()),
-        ("default", "us-east-1a", vec![0, 1, 2])
+        (l.pool.index(), l.zone.as_str(), l.pods.clone()),
+        (0, "us-east-1a", vec![0, 1, 2])
     );
     // Pinned to amd64: c5.xlarge and c6i.xlarge tie at $0.17 (m6a.xlarge 0.1728); name order picks c5.
     let mut amd = pods.clone();
@@ -244,14 +244,14 @@ fn selectors_taints_and_weights_pick_the_pool() {
     assert_eq!(plan.launches.len(), 2);
     assert_eq!(
         (
-            plan.launches[0].pool.as_str(),
+            pools[plan.launches[0].pool.index()].spec.name.as_str(),
             plan.launches[0].pods.clone()
         ),
         ("general", vec![0])
     );
     assert_eq!(
         (
-            plan.launches[1].pool.as_str(),
+            pools[plan.launches[1].pool.index()].spec.name.as_str(),
             plan.launches[1].pods.clone()
         ),
         ("compute", vec![2])
@@ -268,7 +268,7 @@ fn selectors_taints_and_weights_pick_the_pool() {
         &IceCache::default(),
         0,
     );
-    assert_eq!(one(&plan).pool, "compute");
+    assert_eq!(one(&plan).pool.index(), 1, "compute, the second pool");
     let t = template(&compute, one(&plan)).unwrap();
     assert_eq!(
         (t.instance_type.as_str(), t.allocatable.cpu_milli),

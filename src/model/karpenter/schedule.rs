@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use super::MAX_INSTANCE_TYPES;
 use super::ice::IceCache;
+use crate::model::cluster::ids::PoolId;
 use crate::model::cluster::{NodeFacts, check};
 use crate::spec::node_pool::{
     LABEL_ARCH, LABEL_CAPACITY_TYPE, LABEL_INSTANCE_TYPE, LABEL_NODEPOOL, LABEL_ZONE, NodePool,
@@ -23,8 +24,8 @@ use crate::units::Nanos;
 /// A node in the cluster, as Karpenter sees it for scheduling and consolidation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClusterNode {
-    /// Owning NodePool's name (a name no pool has = not Karpenter's: never consolidated, no limits).
-    pub pool: String,
+    /// Owning NodePool (`None` = not Karpenter's: never consolidated, no limits).
+    pub pool: Option<PoolId>,
     /// Instance type name.
     pub instance_type: String,
     /// How it is bought.
@@ -140,11 +141,12 @@ pub fn simulate(
         .collect();
     let mut remaining: Vec<(Option<i64>, Option<i64>)> = pools
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
             let used = nodes
                 .iter()
                 .zip(excluded)
-                .filter(|(n, ex)| !**ex && n.pool == p.spec.name)
+                .filter(|(n, ex)| !**ex && n.pool == Some(PoolId::of(i)))
                 .fold(Resources::default(), |a, (n, _)| a.plus(n.capacity));
             (
                 p.spec.limits.cpu_milli.map(|l| l - used.cpu_milli),

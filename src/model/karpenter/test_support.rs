@@ -31,12 +31,13 @@ pub fn pool(name: &str, types: &[&str], caps: &[CapacityType], zones: &[&str]) -
     NodePool::from_catalog(spec).unwrap()
 }
 
-/// An initialized, ready node of `pool` with type `ty` and the pool's price and labels, holding `pods`.
+/// An initialized, ready node of `pool` (the first of the plan's pools) with
+/// type `ty` and the pool's price and labels, holding `pods`.
 pub fn node(pool: &NodePool, ty: &str, cap: CapacityType, pods: Vec<PodNeeds>) -> ClusterNode {
     let t = pool.types.iter().position(|t| t.it.name == ty).unwrap();
     let zone = pool.spec.zones[0].clone();
     ClusterNode {
-        pool: pool.spec.name.clone(),
+        pool: Some(crate::model::cluster::ids::PoolId(0)),
         instance_type: ty.to_string(),
         capacity_type: cap,
         price_usd_per_hour: pool.price_usd_per_hour(t, cap),

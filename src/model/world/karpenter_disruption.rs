@@ -74,7 +74,7 @@ impl World {
             let next = nodes
                 .iter()
                 .filter_map(|n| {
-                    let p = k.pools.iter().find(|p| p.spec.name == n.pool)?;
+                    let p = &k.pools[n.pool?.index()];
                     let at = n
                         .last_pod_event_ns
                         .saturating_add(p.spec.consolidate_after_ns?);

@@ -17,7 +17,7 @@
 
 use crate::engine::Scheduler;
 use crate::metrics::ScalingEvent;
-use crate::model::cluster::ids::NodeId;
+use crate::model::cluster::ids::{NodeId, PoolId};
 use crate::model::cluster::state::NodeStage;
 use crate::model::karpenter::{self, ClusterNode, Launch};
 use crate::model::world::{Event, World};
@@ -77,7 +77,7 @@ impl World {
                 .as_ref()
                 .is_some_and(|cmd| cmd.holds(NodeId(id as u32)));
             nodes.push(ClusterNode {
-                pool: c.spec.groups[n.group as usize].name.clone(),
+                pool: c.spec.groups[n.group as usize].pool.map(PoolId::of),
                 instance_type: n.instance_type.clone(),
                 capacity_type: n.capacity_type,
                 zone: c.zone_of(id as u32).to_string(),
@@ -122,7 +122,7 @@ impl World {
     /// Adds the node of `launch` at `now` in `stage`, recorded and typed; `None` if its pool or type is unknown.
     fn karpenter_add_node(&mut self, launch: &Launch, now: Nanos, stage: NodeStage) -> Option<u32> {
         let k = self.karpenter.as_mut().expect("Karpenter runs");
-        let p = k.pools.iter().position(|p| p.spec.name == launch.pool)?;
+        let p = launch.pool.index();
         let ty = k.pools[p]
             .types
             .iter()
@@ -200,7 +200,7 @@ impl World {
         sched: &mut Scheduler<Event>,
     ) -> Option<u32> {
         let k = self.karpenter.as_mut().expect("Karpenter runs");
-        let p = k.pools.iter().position(|p| p.spec.name == launch.pool)?;
+        let p = launch.pool.index();
         let c = self.cluster.as_ref().expect("Karpenter implies a cluster");
         let short = k.shortages[p]
             .iter()
