@@ -194,7 +194,8 @@ services:
 // ------------------------------------------------------ m. no more clamping
 
 /// A cluster with a user-defined instance type and a pod with anti-affinity.
-const CUSTOM: &str = "\
+const CUSTOM: &str = concat!(
+    "\
 name: t
 duration: 1h
 cluster:
@@ -205,17 +206,12 @@ cluster:
 events:
   - { at: 10m, node_failure: { group: g, count: 1 } }
 services:
-  - name: api
-    replicas: 2
-    traffic:
-      rate: [ { constant: { rps: 10 } } ]
-    request:
-      cpu: { exponential: { mean: 10ms } }
-    pod:
-      concurrency: 4
-      requests: { cpu: 500m, memory: 1Gi }
+",
+    crate::common::cases::api_service!(),
+    "      requests: { cpu: 500m, memory: 1Gi }
       anti_affinity: { type: preferred, weight: 50 }
-";
+"
+);
 
 #[test]
 fn custom_instance_sizes_out_of_range_are_refused() {
