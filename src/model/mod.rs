@@ -11,9 +11,10 @@
 //!                decisions (ca, karpenter_provision, karpenter_disruption),
 //!                spot interruptions (spot), faults, rollouts; state/: the
 //!                state each runtime owns (control loops, cluster-autoscaler,
-//!                Karpenter, a rollout, faults), leaf modules that know nothing of
-//!                `World`, composed by mod.rs and imported by the `impl World`
-//!                files
+//!                Karpenter, a rollout, faults), each service's, pod's and
+//!                request's (service), the random stream ids (stream): leaf
+//!                modules that know nothing of `World`, composed by mod.rs
+//!                and imported by the `impl World` files
 //!   traffic/     the rate function r(t) (rate), traffic incidents as exact
 //!                parts of it (incident), arrival times (arrivals)
 //!   service/     the service substrate: a pod as a queue (pod), the balancer,

@@ -6,7 +6,9 @@
 //! [`crate::model::world::control`]. The state each runtime owns (the control
 //! loops', the cluster-autoscaler's, Karpenter's, a rollout's) is a leaf
 //! module of [`crate::model::world::state`] that knows nothing of `World`,
-//! so the files with `impl World` import it without an import circle.
+//! so the files with `impl World` import it without an import circle; so
+//! is the state of each service, pod and request
+//! ([`crate::model::world::state::service`]).
 //! Requests live in a slab that is reused, so memory follows the number in
 //! flight, not the number simulated.
 
@@ -22,7 +24,12 @@ mod rollout;
 mod spot;
 mod state;
 
-use crate::engine::rng::{SimRng, StreamKey};
+pub(super) use state::service::{
+    FREE, INITIAL_AGE_NS, PodLife, PodTemplate, Request, ServiceState,
+};
+pub(super) use state::stream;
+
+use crate::engine::rng::StreamKey;
 use crate::engine::{Model, Scheduler};
 use crate::metrics::cluster::{ClusterResult, ClusterRow, NodeRecord};
 use crate::metrics::instances::InstanceLog;
@@ -31,7 +38,7 @@ use crate::model::cluster::kube_scheduler::PodToPlace;
 use crate::model::cluster::state::Cluster;
 use crate::model::service::balancer::Balancer;
 use crate::model::service::dist::Sampler;
-use crate::model::service::lifecycle::{Stage, Startup};
+use crate::model::service::lifecycle::Startup;
 use crate::model::service::pipeline::History;
 use crate::model::service::pod::{Pod, Usage};
 use crate::model::traffic::arrivals::ArrivalGen;
@@ -39,10 +46,9 @@ use crate::model::world::state::ca::CaRuntime;
 use crate::model::world::state::control::{Control, Scaler};
 use crate::model::world::state::faults::Faults;
 use crate::model::world::state::karpenter::KarpenterRuntime;
-use crate::model::world::state::rollout::Rollout;
 use crate::spec::placement::AntiAffinity;
-use crate::spec::{MemoryUsageSpec, Platform, Scenario};
-use crate::units::{Nanos, SIGNED_NANOS_PER_SEC, SignedNanos, nanos_to_secs};
+use crate::spec::{Platform, Scenario};
+use crate::units::{Nanos, nanos_to_secs};
 
 /// Events of the world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,127 +86,6 @@ pub enum Event {
     KarpenterBatch,
     /// A Karpenter disruption command's validation delay ends.
     KarpenterValidate,
-}
-
-/// Random streams, each keyed by the stable identity of what draws from it:
-/// a kind, a name and a purpose (`stream id = hash(kind, name) · 256 + purpose`),
-/// so adding, removing or reordering services or node groups leaves every
-/// other stream's draws unchanged, and renaming one changes only its own.
-pub(super) mod stream {
-    pub const ARRIVALS: u64 = 0;
-    pub const WORK: u64 = 1;
-    pub const BALANCER: u64 = 2;
-    pub const LIFECYCLE: u64 = 3;
-    /// A node group's boot times; + 1: its spot interruptions.
-    pub const NODES: u64 = 4;
-    /// The cluster-autoscaler's own stream (the `random` expander).
-    pub const AUTOSCALER: u64 = 0;
-
-    /// Kind of a service's streams.
-    pub const SERVICE: &str = "service";
-    /// Kind of a node group's streams.
-    pub const NODE_GROUP: &str = "node-group";
-    /// Kind of the cluster-autoscaler's stream (one per cluster; its name is "").
-    pub const CLUSTER_AUTOSCALER: &str = "cluster-autoscaler";
-
-    /// The stream id of (`kind`, `name`, `purpose`): FNV-1a over the kind, a 0
-    /// byte and the name, shifted left by 8, with the purpose in the low byte.
-    pub fn id(kind: &str, name: &str, purpose: u64) -> u64 {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in kind.bytes().chain([0]).chain(name.bytes()) {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        (h << 8) | (purpose & 0xff)
-    }
-}
-
-/// Marks a free slab entry.
-pub(super) const FREE: Nanos = Nanos::MAX;
-
-/// Pods that exist at the start have been running this long.
-pub(super) const INITIAL_AGE_NS: SignedNanos = 3600 * SIGNED_NANOS_PER_SEC;
-
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Request {
-    pub arrival_ns: Nanos,
-    pub cpu_ns: Nanos,
-    pub io_ns: Nanos,
-    pub pod: u32,
-    pub measured: bool,
-    /// Its pod was killed: already counted as failed; the slot is freed when its pending event fires.
-    pub dead: bool,
-}
-
-/// Life-cycle state of one pod (indexed like `World::pods`).
-#[derive(Debug, Clone)]
-pub(super) struct PodLife {
-    pub stage: Stage,
-    /// When it was created, started running and turned Ready (negative for pods that predate the run).
-    pub created: SignedNanos,
-    pub running: SignedNanos,
-    pub ready: SignedNanos,
-    /// Until when requests run slower (warm-up).
-    pub warm_until: Nanos,
-    pub history: History,
-    /// The node it is bound to (with a cluster).
-    pub node: Option<u32>,
-    /// Its pod template's revision (0 for the template the run starts with).
-    pub revision: u32,
-}
-
-/// How one service's pods are built.
-#[derive(Debug, Clone)]
-pub(super) struct PodTemplate {
-    pub concurrency: Option<u32>,
-    pub queue_limit: Option<u32>,
-    pub cpu_limit_cores: Option<f64>,
-    pub cpu_request_milli: Option<i64>,
-    pub memory_request_milli: Option<i64>,
-    pub memory: Option<MemoryUsageSpec>,
-}
-
-#[derive(Debug, Clone)]
-pub(super) struct ServiceState {
-    pub name: String,
-    pub arrivals: ArrivalGen,
-    pub arrival_rng: SimRng,
-    pub cpu: Sampler,
-    pub io: Option<Sampler>,
-    pub work_rng: SimRng,
-    pub balancer: Balancer,
-    pub balancer_rng: SimRng,
-    /// Ready pods.
-    pub endpoints: Vec<u32>,
-    /// Pods that are not gone, in creation order.
-    pub pods: Vec<u32>,
-    /// Replicas wanted (the scale target's spec.replicas).
-    pub desired: u32,
-    /// Pods deleted but still draining.
-    pub terminating: u32,
-    pub in_flight: u64,
-    pub arrivals_total: u64,
-    pub usage: Usage,
-    pub cpu_base_cores: f64,
-    /// Ready-pod-seconds, for utilization over an interval.
-    pub ready_pod_s: Usage,
-    pub template: PodTemplate,
-    pub startup: Startup,
-    pub life_rng: SimRng,
-    pub history: History,
-    pub scaler: Scaler,
-    pub replicas: ReplicaStats,
-    /// What the scheduler needs to place its pods.
-    pub placement: PodToPlace,
-    /// The last reason its pods found no node.
-    pub unschedulable: Option<String>,
-    /// The Deployment's current pod template revision (new pods get it).
-    pub revision: u32,
-    /// A rolling deployment under way.
-    pub rollout: Option<Box<Rollout>>,
-    /// A `platform: vm` service's EC2 instances (for the bill).
-    pub instances: Option<InstanceLog>,
-    /// The pod of each of `instances`' stays.
-    pub instance_pods: Vec<u32>,
 }
 
 /// The state of one run.

@@ -1,7 +1,9 @@
 //! The state each of World's runtimes owns, one leaf module per runtime:
 //! the control loops' clock and the services' autoscalers ([`control`]),
 //! the cluster-autoscaler's ([`ca`]), Karpenter's ([`karpenter`]), a
-//! rolling deployment's ([`rollout`]) and the scheduled events' ([`faults`]).
+//! rolling deployment's ([`rollout`]), the scheduled events' ([`faults`]),
+//! each service's, pod's and request's ([`service`]) and the ids of the
+//! random streams ([`stream`]).
 //!
 //! Nothing here knows [`crate::model::world::World`] or its events: the
 //! world's `mod.rs` composes these types into its state, and the files
@@ -13,3 +15,5 @@ pub mod control;
 pub mod faults;
 pub mod karpenter;
 pub mod rollout;
+pub mod service;
+pub mod stream;
