@@ -9,14 +9,14 @@
 mod queue;
 pub mod rng;
 
-pub use queue::EventQueue;
+pub use queue::{EventQueue, LaneEvent};
 
 use crate::units::Nanos;
 
 /// The simulated world driven by the engine.
 pub trait Model {
     /// The events this model schedules and handles.
-    type Event: Copy;
+    type Event: LaneEvent;
     /// Handles one event at time `sched.now()`.
     fn handle(&mut self, event: Self::Event, sched: &mut Scheduler<Self::Event>);
 }
@@ -29,13 +29,13 @@ pub struct Scheduler<E> {
     in_past: u64,
 }
 
-impl<E: Copy> Default for Scheduler<E> {
+impl<E: LaneEvent> Default for Scheduler<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E: Copy> Scheduler<E> {
+impl<E: LaneEvent> Scheduler<E> {
     /// A scheduler at time 0 with nothing pending.
     pub fn new() -> Self {
         Scheduler {
@@ -60,14 +60,14 @@ impl<E: Copy> Scheduler<E> {
         self.queue.push(self.now, at.max(self.now), event);
     }
 
-    /// Like [`Scheduler::at`], for the one stream of events of which each
-    /// schedules the next (a service's arrivals): it waits beside the
-    /// queue, not in it, which saves a push and a pop per event; the order
-    /// is the same.
+    /// Like [`Scheduler::at`] of `E::from_lane(stream)`, for the one
+    /// stream of events of which each schedules the next (a service's
+    /// arrivals): it waits beside the queue, not in it, which saves a push
+    /// and a pop per event; the order is the same.
     #[inline]
-    pub fn at_lane(&mut self, at: Nanos, event: E) {
+    pub fn at_lane(&mut self, at: Nanos, stream: u32) {
         self.in_past += u64::from(at < self.now);
-        self.queue.push_lane(self.now, at.max(self.now), event);
+        self.queue.push_lane(self.now, at.max(self.now), stream);
     }
 
     /// Schedules `event` after `delay` from now.
@@ -145,6 +145,12 @@ pub fn run<M: Model>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl LaneEvent for u32 {
+        fn from_lane(stream: u32) -> u32 {
+            stream
+        }
+    }
 
     /// Re-schedules itself every `period`, logging when it fires.
     struct Ticker {

@@ -1,20 +1,16 @@
 //! Latency histograms: HDR buckets for quantiles, exact count, sum and max.
 //!
 //! The run's histograms count in `u64`. The histogram of the interval in
-//! progress, which every request records into, counts in `u32`
-//! ([`IntervalHistogram`]): half the bytes, so with many services the
-//! buckets requests land in stay in cache. A `u32` bucket would saturate
-//! past 4.29 billion requests of one latency bucket in one interval
-//! (70 million requests per second at a 60 s interval, all within 0.05 %
-//! of each other), far beyond any run. Intervals reach the run's `u64`
-//! histogram through a `u32` accumulator of the same layout
-//! ([`RunLatency`]), so closing an interval is an array addition.
+//! progress, which every request records into, counts in `u32` in the
+//! same layout, recorded inline ([`IntervalHistogram`]): half the bytes,
+//! so with many services the buckets requests land in stay in cache.
+//! Intervals reach the run's `u64` histogram through an accumulator of the
+//! interval's own kind ([`RunLatency`]), so closing an interval is an
+//! array addition over the buckets it touched.
 
+use super::interval::{IntervalHistogram, SIGNIFICANT_DIGITS, trackable_ns};
 use crate::units::Nanos;
 use hdrhistogram::{Counter, Histogram};
-
-/// Significant decimal digits kept by the histogram (relative error ≤ 0.1 %).
-const SIGNIFICANT_DIGITS: u8 = 3;
 
 /// Request latencies in nanoseconds: quantiles to 3 significant digits, exact mean and max.
 #[derive(Debug, Clone)]
@@ -24,13 +20,10 @@ pub struct LatencyHistogram<C: Counter = u64> {
     max_ns: Nanos,
 }
 
-/// The histogram of one interval of the time series (`u32` counts).
-pub type IntervalHistogram = LatencyHistogram<u32>;
-
 impl<C: Counter> LatencyHistogram<C> {
     /// An empty histogram for latencies up to `highest_ns` (larger ones are clamped).
     pub fn new(highest_ns: Nanos) -> Self {
-        let hist = Histogram::new_with_bounds(1, highest_ns.max(2_000_000_000), SIGNIFICANT_DIGITS)
+        let hist = Histogram::new_with_bounds(1, trackable_ns(highest_ns), SIGNIFICANT_DIGITS)
             .expect("valid histogram bounds");
         LatencyHistogram {
             hist,
@@ -98,13 +91,9 @@ impl LatencyHistogram {
         if other.count() == 0 {
             return;
         }
-        for v in other.hist.iter_recorded() {
-            self.hist
-                .record_n(v.value_iterated_to(), u64::from(v.count_at_value()))
-                .expect("histograms of one scenario share bounds");
-        }
-        self.sum_ns += other.sum_ns;
-        self.max_ns = self.max_ns.max(other.max_ns);
+        let (sum_ns, max_ns) = other.spill_into(&mut self.hist);
+        self.sum_ns += sum_ns;
+        self.max_ns = self.max_ns.max(max_ns);
     }
 }
 

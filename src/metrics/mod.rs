@@ -13,6 +13,7 @@
 pub mod bill;
 pub mod cluster;
 pub mod instances;
+mod interval;
 mod latency;
 mod replicas;
 mod series;

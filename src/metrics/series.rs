@@ -1,6 +1,6 @@
 //! Per-interval time series of one service.
 
-use super::latency::IntervalHistogram;
+use super::interval::IntervalHistogram;
 use crate::units::Nanos;
 
 /// What one service did during one interval.

@@ -18,7 +18,10 @@
 //! handling it schedules its successor, which takes the slot again, so
 //! that stream never touches the heap or the wheel. A pop compares the
 //! lane's key with the least key of the rest; the order is still the
-//! order of the keys.
+//! order of the keys. The lane keeps a stream number, not the event: the
+//! event is made ([`LaneEvent::from_lane`]) when it pops, in registers,
+//! where copying an enum built on the stack into the slot cost a failed
+//! store-to-load forward on every arrival.
 
 mod heap;
 mod wheel;
@@ -35,6 +38,13 @@ const WHEEL_FROM_LEN: usize = 384;
 /// Most buckets a wheel gets.
 const MAX_BUCKETS: usize = 1 << 16;
 
+/// An event type one recurring stream of which can wait in the lane.
+pub trait LaneEvent: Copy {
+    /// The event of lane stream `stream` (the number given to
+    /// [`EventQueue::push_lane`]).
+    fn from_lane(stream: u32) -> Self;
+}
+
 /// Events waiting to fire, earliest first; ties in insertion order.
 ///
 /// The earliest event is often the one just scheduled (the next arrival of
@@ -43,9 +53,10 @@ const MAX_BUCKETS: usize = 1 << 16;
 /// earlier than everything in the heap. With the wheel layout, `front` is
 /// empty and the heap holds only entries beyond the wheel's window.
 pub struct EventQueue<E> {
-    /// An event pushed with [`EventQueue::push_lane`], kept out of the
-    /// layouts (any key; the others may be earlier).
-    lane: Option<(u128, E)>,
+    /// The key and stream of an event pushed with
+    /// [`EventQueue::push_lane`], kept out of the layouts (any key; the
+    /// others may be earlier).
+    lane: Option<(u128, u32)>,
     front: Option<(u128, E)>,
     heap: KeyHeap<E>,
     wheel: Option<Wheel<E>>,
@@ -54,13 +65,13 @@ pub struct EventQueue<E> {
     looked_at: Nanos,
 }
 
-impl<E: Copy> Default for EventQueue<E> {
+impl<E: LaneEvent> Default for EventQueue<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E: Copy> EventQueue<E> {
+impl<E: LaneEvent> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
         EventQueue {
@@ -81,17 +92,17 @@ impl<E: Copy> EventQueue<E> {
         self.push_keyed(at, key, event);
     }
 
-    /// Like [`EventQueue::push`], for the one stream of recurring events
-    /// (each handled one schedules the next): the event waits in the lane
-    /// slot if it is free, else it joins the others. Where it waits does
-    /// not change the order.
+    /// Like [`EventQueue::push`] of `E::from_lane(stream)`, for the one
+    /// stream of recurring events (each handled one schedules the next):
+    /// the event waits in the lane slot if it is free, else it joins the
+    /// others. Where it waits does not change the order.
     #[inline(always)]
-    pub fn push_lane(&mut self, now: Nanos, at: Nanos, event: E) {
+    pub fn push_lane(&mut self, now: Nanos, at: Nanos, stream: u32) {
         let key = self.key(now, at);
         if self.lane.is_none() {
-            self.lane = Some((key, event));
+            self.lane = Some((key, stream));
         } else {
-            self.push_keyed(at, key, event);
+            self.push_keyed(at, key, E::from_lane(stream));
         }
     }
 
@@ -176,7 +187,7 @@ impl<E: Copy> EventQueue<E> {
     #[inline(always)]
     fn take(&mut self, key: u128, from_lane: bool) -> (Nanos, E) {
         let event = if from_lane {
-            self.lane.take().expect("lane is set").1
+            E::from_lane(self.lane.take().expect("lane is set").1)
         } else {
             self.pop_layout().expect("layout is not empty").1
         };

@@ -2,6 +2,24 @@
 
 use super::*;
 
+impl LaneEvent for u64 {
+    fn from_lane(stream: u32) -> u64 {
+        u64::from(stream)
+    }
+}
+
+impl LaneEvent for i32 {
+    fn from_lane(stream: u32) -> i32 {
+        stream as i32
+    }
+}
+
+impl LaneEvent for &'static str {
+    fn from_lane(_: u32) -> &'static str {
+        "lane"
+    }
+}
+
 #[test]
 fn pops_in_time_then_insertion_order() {
     let mut q = EventQueue::new();
@@ -94,7 +112,7 @@ fn against_reference_with_lane(
         if op < prefill || !(state >> 33).is_multiple_of(pop_one_in) || reference.is_empty() {
             let at = now + lead(state);
             if lane_one_in > 0 && (state >> 13).is_multiple_of(lane_one_in) {
-                q.push_lane(now, at, seq);
+                q.push_lane(now, at, seq as u32);
             } else {
                 q.push(now, at, seq);
             }

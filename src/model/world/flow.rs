@@ -37,7 +37,7 @@ impl World {
         let now = sched.now();
         let svc = &mut self.services[s as usize];
         if let Some(t) = svc.arrivals.next(&mut svc.arrival_rng) {
-            sched.at_lane(t, Event::Arrival(s));
+            sched.at_lane(t, s);
         }
         svc.arrivals_total += 1;
         let measured = now >= self.warmup_ns;

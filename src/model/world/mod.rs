@@ -30,7 +30,7 @@ pub(super) use state::service::{
 pub(super) use state::stream;
 
 use crate::engine::rng::StreamKey;
-use crate::engine::{Model, Scheduler};
+use crate::engine::{LaneEvent, Model, Scheduler};
 use crate::metrics::cluster::{ClusterResult, ClusterRow, NodeRecord};
 use crate::metrics::instances::InstanceLog;
 use crate::metrics::{ReplicaStats, ScalingEvent, ServiceRecorder, ServiceResult};
@@ -280,7 +280,7 @@ impl World {
     pub fn start(&mut self, sched: &mut Scheduler<Event>) {
         for (i, s) in self.services.iter_mut().enumerate() {
             if let Some(t) = s.arrivals.next(&mut s.arrival_rng) {
-                sched.at_lane(t, Event::Arrival(i as u32));
+                sched.at_lane(t, i as u32);
             }
         }
         if self.interval_ns < self.duration_ns {
@@ -363,6 +363,14 @@ impl World {
                 s.ready_pod_s.total(now) * s.cpu_base_cores,
             );
         }
+    }
+}
+
+impl LaneEvent for Event {
+    /// The lane is a service's arrivals: stream `s` is service `s`.
+    #[inline(always)]
+    fn from_lane(stream: u32) -> Event {
+        Event::Arrival(stream)
     }
 }
 
