@@ -30,39 +30,40 @@ impl fmt::Display for NodeId {
     }
 }
 
-/// A node group: its index in the cluster spec's groups (and in a
-/// cluster-autoscaler snapshot's [`crate::model::ca::Snapshot::groups`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct GroupId(pub u32);
+/// Declares an id that is an index into one table: `of(i)` and `index()`.
+macro_rules! index_id {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
 
-impl GroupId {
-    /// The group of index `i`.
-    pub fn of(i: usize) -> GroupId {
-        GroupId(u32::try_from(i).expect("fewer than 2^32 node groups"))
-    }
+        impl $name {
+            #[doc = concat!("The ", $what, " of index `i`.")]
+            pub fn of(i: usize) -> $name {
+                $name(u32::try_from(i).expect(concat!("fewer than 2^32 ", $what, "s")))
+            }
 
-    /// The index in the cluster's group table.
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
+            /// Its index in the table.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
 }
 
-/// A Karpenter NodePool: its index in the node autoscaler's pools (the
-/// scenario's order, and the order of the pools a plan is made over).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct PoolId(pub u32);
+index_id!(
+    /// A node group: its index in the cluster spec's groups (and in a
+    /// cluster-autoscaler snapshot's [`crate::model::ca::Snapshot::groups`]).
+    GroupId,
+    "node group"
+);
 
-impl PoolId {
-    /// The pool of index `i`.
-    pub fn of(i: usize) -> PoolId {
-        PoolId(u32::try_from(i).expect("fewer than 2^32 node pools"))
-    }
-
-    /// The index in the pools.
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
+index_id!(
+    /// A Karpenter NodePool: its index in the node autoscaler's pools (the
+    /// scenario's order, and the order of the pools a plan is made over).
+    PoolId,
+    "node pool"
+);
 
 #[cfg(test)]
 mod tests {
