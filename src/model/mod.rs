@@ -11,7 +11,8 @@
 //!                decisions (ca, karpenter_provision, karpenter_disruption),
 //!                spot interruptions (spot), faults, rollouts; state/: the
 //!                state each runtime owns (control loops, cluster-autoscaler,
-//!                Karpenter, a rollout, faults), each service's, pod's and
+//!                Karpenter, a rollout, faults), the cluster's records
+//!                (cluster_log), each service's, pod's and
 //!                request's (service), the random stream ids (stream): leaf
 //!                modules that know nothing of `World`, composed by mod.rs
 //!                and imported by the `impl World` files

@@ -68,18 +68,18 @@ impl World {
 
     pub(super) fn node_started(&mut self, id: u32, now: Nanos) {
         // Always on (node launches are rare): the node log is indexed by node id.
-        if self.node_log.len() != id as usize {
-            let logged = self.node_log.len();
+        if self.cluster_log.nodes.len() != id as usize {
+            let logged = self.cluster_log.nodes.len();
             self.invariant_broken(format!(
                 "node {id} started at {now} ns, but the node log holds {logged} nodes"
             ));
         }
         let c = self.cluster.as_ref().expect("nodes imply a cluster");
-        self.node_log.push(c.record(id, now));
+        self.cluster_log.nodes.push(c.record(id, now));
     }
 
     fn node_stopped(&mut self, id: u32, now: Nanos) {
-        self.node_log[id as usize].stopped_ns = Some(now);
+        self.cluster_log.nodes[id as usize].stopped_ns = Some(now);
     }
 
     /// Launches a node of group `g` at `now`; it turns Ready after its boot time.

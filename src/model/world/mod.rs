@@ -31,7 +31,7 @@ pub(super) use state::stream;
 
 use crate::engine::rng::StreamKey;
 use crate::engine::{LaneEvent, Model, Scheduler};
-use crate::metrics::cluster::{ClusterResult, ClusterRow, NodeRecord};
+use crate::metrics::cluster::{ClusterResult, ClusterRow};
 use crate::metrics::instances::InstanceLog;
 use crate::metrics::{ReplicaStats, ScalingEvent, ServiceRecorder, ServiceResult};
 use crate::model::cluster::kube_scheduler::PodToPlace;
@@ -43,6 +43,7 @@ use crate::model::service::pipeline::History;
 use crate::model::service::pod::{Pod, Usage};
 use crate::model::traffic::arrivals::ArrivalGen;
 use crate::model::world::state::ca::CaRuntime;
+use crate::model::world::state::cluster_log::ClusterLog;
 use crate::model::world::state::control::{Control, Scaler};
 use crate::model::world::state::faults::Faults;
 use crate::model::world::state::karpenter::KarpenterRuntime;
@@ -103,13 +104,9 @@ pub struct World {
     pub(super) control: Option<Control>,
     pub(super) events: Vec<ScalingEvent>,
     pub(super) cluster: Option<Cluster>,
-    pub(super) node_log: Vec<NodeRecord>,
-    pub(super) cluster_series: Vec<ClusterRow>,
-    pub(super) last_tick_ns: Nanos,
+    pub(super) cluster_log: ClusterLog,
     pub(super) ca: Option<CaRuntime>,
     pub(super) karpenter: Option<KarpenterRuntime>,
-    pub(super) spot_interruptions: u64,
-    pub(super) pods_evicted: u64,
     pub(super) faults: Faults,
     /// The first broken invariant (a bug in capsim): the run ends with an internal error.
     pub(super) broken: Option<String>,
@@ -213,13 +210,9 @@ impl World {
             control: Control::new(scenario),
             events: Vec::new(),
             cluster: None,
-            node_log: Vec::new(),
-            cluster_series: Vec::new(),
-            last_tick_ns: 0,
+            cluster_log: ClusterLog::default(),
             ca: None,
             karpenter: None,
-            spot_interruptions: 0,
-            pods_evicted: 0,
             faults: Faults::new(scenario.events.clone()),
             broken: None,
             pod_usage_read: false,
@@ -229,7 +222,7 @@ impl World {
             let cluster = Cluster::new(c, |g, k| {
                 key(stream::NODE_GROUP, &c.groups[g].name, stream::NODES + k)
             });
-            world.node_log = cluster
+            world.cluster_log.nodes = cluster
                 .nodes
                 .iter()
                 .enumerate()
@@ -327,23 +320,16 @@ impl World {
                 result
             })
             .collect();
-        let cluster = self.cluster.as_ref().map(|c| ClusterResult {
-            groups: c.spec.groups.iter().map(|g| g.name.clone()).collect(),
-            group_max: c.spec.groups.iter().map(|g| g.max).collect(),
-            series: self.cluster_series,
-            nodes: self.node_log,
-            control_plane_usd_per_hour: c.spec.control_plane_usd_per_hour,
-            spot_interruptions: self.spot_interruptions,
-            pods_evicted: self.pods_evicted,
-        });
+        let log = self.cluster_log;
+        let cluster = self.cluster.as_ref().map(|c| log.into_result(&c.spec));
         (results, self.events, cluster)
     }
 
     pub(super) fn close_intervals(&mut self, now: Nanos) {
         if let Some(c) = &self.cluster {
             let (requested, allocatable) = c.usage();
-            self.cluster_series.push(ClusterRow {
-                start_ns: self.last_tick_ns,
+            self.cluster_log.series.push(ClusterRow {
+                start_ns: self.cluster_log.last_tick_ns,
                 end_ns: now,
                 nodes: (0..c.groups.len()).map(|g| c.group_counts(g)).collect(),
                 pending_pods: c.pending.len() as u32,
@@ -351,7 +337,7 @@ impl World {
                 allocatable,
             });
         }
-        self.last_tick_ns = now;
+        self.cluster_log.last_tick_ns = now;
         for (s, rec) in self.services.iter_mut().zip(self.recorders.iter_mut()) {
             let pending = s.pods.len() - s.endpoints.len() - s.terminating as usize;
             rec.close_interval(

@@ -42,8 +42,8 @@ impl World {
             return;
         }
         n.interrupting = true;
-        self.spot_interruptions += 1;
-        self.pods_evicted += n.pods.len() as u64;
+        self.cluster_log.spot_interruptions += 1;
+        self.cluster_log.pods_evicted += n.pods.len() as u64;
         let group = c.spec.groups[n.group as usize].name.clone();
         let target = c.groups[n.group as usize].target;
         self.events.push(crate::metrics::ScalingEvent {
@@ -79,7 +79,7 @@ impl World {
         for pod in c.nodes[id as usize].pods.clone() {
             self.kill_pod(pod, now, sched);
         }
-        self.node_log[id as usize].interrupted = true;
+        self.cluster_log.nodes[id as usize].interrupted = true;
         self.node_gone(id, now);
         let g = self.cluster.as_ref().expect("checked").nodes[id as usize].group;
         self.replenish(g, now, sched);

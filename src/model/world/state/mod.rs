@@ -1,6 +1,6 @@
 //! The state each of World's runtimes owns, one leaf module per runtime:
 //! the control loops' clock and the services' autoscalers ([`control`]),
-//! the cluster-autoscaler's ([`ca`]), Karpenter's ([`karpenter`]), a
+//! the cluster-autoscaler's ([`ca`]), the cluster's records ([`cluster_log`]), Karpenter's ([`karpenter`]), a
 //! rolling deployment's ([`rollout`]), the scheduled events' ([`faults`]),
 //! each service's, pod's and request's ([`service`]) and the ids of the
 //! random streams ([`stream`]).
@@ -11,6 +11,7 @@
 //! the world folder has no import circle.
 
 pub mod ca;
+pub mod cluster_log;
 pub mod control;
 pub mod faults;
 pub mod karpenter;
