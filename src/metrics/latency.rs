@@ -10,17 +10,17 @@
 
 use super::interval::{IntervalHistogram, SIGNIFICANT_DIGITS, trackable_ns};
 use crate::units::Nanos;
-use hdrhistogram::{Counter, Histogram};
+use hdrhistogram::Histogram;
 
 /// Request latencies in nanoseconds: quantiles to 3 significant digits, exact mean and max.
 #[derive(Debug, Clone)]
-pub struct LatencyHistogram<C: Counter = u64> {
-    hist: Histogram<C>,
+pub struct LatencyHistogram {
+    hist: Histogram<u64>,
     sum_ns: u128,
     max_ns: Nanos,
 }
 
-impl<C: Counter> LatencyHistogram<C> {
+impl LatencyHistogram {
     /// An empty histogram for latencies up to `highest_ns` (larger ones are clamped).
     pub fn new(highest_ns: Nanos) -> Self {
         let hist = Histogram::new_with_bounds(1, trackable_ns(highest_ns), SIGNIFICANT_DIGITS)
@@ -40,8 +40,8 @@ impl<C: Counter> LatencyHistogram<C> {
         self.max_ns = self.max_ns.max(latency_ns);
     }
 
-    /// Adds every sample of `other` (same counter type).
-    pub fn merge(&mut self, other: &LatencyHistogram<C>) {
+    /// Adds every sample of `other`.
+    pub fn merge(&mut self, other: &LatencyHistogram) {
         if other.count() == 0 {
             return;
         }
@@ -81,9 +81,7 @@ impl<C: Counter> LatencyHistogram<C> {
     pub fn max_ms(&self) -> Option<f64> {
         (self.count() > 0).then(|| self.max_ns as f64 / 1e6)
     }
-}
 
-impl LatencyHistogram {
     /// Adds every sample of an interval's histogram: each bucket's count is
     /// recorded at the bucket's highest equivalent value, so it lands in the
     /// same bucket here (both share bounds and precision).
@@ -144,7 +142,7 @@ mod tests {
 
     #[test]
     fn quantiles_mean_and_max() {
-        let mut h = LatencyHistogram::<u64>::new(10_000_000_000);
+        let mut h = LatencyHistogram::new(10_000_000_000);
         for ms in 1..=1000u64 {
             h.record(ms * 1_000_000);
         }
@@ -153,7 +151,7 @@ mod tests {
         assert_eq!(h.max_ms(), Some(1000.0));
         let p99 = h.quantile_ms(0.99).unwrap();
         assert!((p99 - 990.0).abs() / 990.0 < 1e-3, "{p99}");
-        let mut other = LatencyHistogram::<u64>::new(10_000_000_000);
+        let mut other = LatencyHistogram::new(10_000_000_000);
         other.record(5_000_000_000);
         h.merge(&other);
         assert_eq!(h.count(), 1001);
@@ -166,8 +164,8 @@ mod tests {
     fn an_interval_merges_exactly_into_a_run_histogram() {
         // Latencies spread over six decades, recorded both ways.
         let (mut direct, mut run) = (
-            LatencyHistogram::<u64>::new(10_000_000_000),
-            LatencyHistogram::<u64>::new(10_000_000_000),
+            LatencyHistogram::new(10_000_000_000),
+            LatencyHistogram::new(10_000_000_000),
         );
         let mut interval = IntervalHistogram::new(10_000_000_000);
         let mut x: u64 = 12345;

@@ -21,6 +21,16 @@ pub enum Expander {
 }
 
 impl Expander {
+    /// Every expander, in the order CA's documentation lists them.
+    pub const ALL: [Expander; 6] = [
+        Expander::LeastWaste,
+        Expander::MostPods,
+        Expander::LeastNodes,
+        Expander::Priority,
+        Expander::Random,
+        Expander::Price,
+    ];
+
     /// The flag spelling, such as `least-waste`.
     pub fn name(self) -> &'static str {
         match self {
@@ -32,36 +42,59 @@ impl Expander {
             Expander::Random => "random",
         }
     }
+
+    /// The expander spelled `name`, if any.
+    pub fn from_name(name: &str) -> Option<Expander> {
+        Expander::ALL.into_iter().find(|e| e.name() == name)
+    }
+}
+
+/// Why a chain is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainError {
+    /// A name that is no expander.
+    Unknown(String),
+    /// An expander listed twice.
+    Repeated(Expander),
+    /// An expander after `random` (which always returns one option).
+    AfterRandom(Expander),
+}
+
+impl std::fmt::Display for ChainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChainError::Unknown(other) => {
+                let names: Vec<&str> = Expander::ALL.iter().map(|e| e.name()).collect();
+                write!(
+                    f,
+                    "unknown expander `{other}`; expected one of {}",
+                    names.join(", ")
+                )
+            }
+            ChainError::Repeated(e) => write!(f, "expander `{}` is listed twice", e.name()),
+            ChainError::AfterRandom(e) => write!(
+                f,
+                "expander `{}` follows `random`, which always picks exactly one option",
+                e.name()
+            ),
+        }
+    }
 }
 
 /// Parses `--expander`: a comma-separated chain such as `priority,least-waste`.
 ///
-/// Errors, as CA's `expander/factory` does: an unknown name, an empty list,
-/// a repeated name, or anything after `random` (which always returns one option).
-pub fn parse_expanders(text: &str) -> Result<Vec<Expander>, String> {
+/// Errors, as CA's `expander/factory` does: an unknown name, a repeated
+/// name, or anything after `random` (which always returns one option).
+pub fn parse_expanders(text: &str) -> Result<Vec<Expander>, ChainError> {
     let mut chain = Vec::new();
     for raw in text.split(',') {
         let name = raw.trim();
-        let e = match name {
-            "least-waste" => Expander::LeastWaste,
-            "most-pods" => Expander::MostPods,
-            "least-nodes" => Expander::LeastNodes,
-            "priority" => Expander::Priority,
-            "price" => Expander::Price,
-            "random" => Expander::Random,
-            other => {
-                return Err(format!(
-                    "unknown expander `{other}`; expected least-waste, most-pods, least-nodes, priority, price or random"
-                ));
-            }
-        };
+        let e = Expander::from_name(name).ok_or_else(|| ChainError::Unknown(name.to_string()))?;
         if chain.contains(&e) {
-            return Err(format!("expander `{name}` is listed twice"));
+            return Err(ChainError::Repeated(e));
         }
         if chain.last() == Some(&Expander::Random) {
-            return Err(format!(
-                "expander `{name}` follows `random`, which always picks exactly one option"
-            ));
+            return Err(ChainError::AfterRandom(e));
         }
         chain.push(e);
     }

@@ -221,12 +221,7 @@ impl<E: LaneEvent> EventQueue<E> {
     /// The time of the earliest event, if any.
     #[inline]
     pub fn peek_time(&mut self) -> Option<Nanos> {
-        let rest = self.min_key_layout();
-        let key = match (self.lane.map(|l| l.0), rest) {
-            (Some(lane), Some(rest)) => Some(lane.min(rest)),
-            (lane, rest) => lane.or(rest),
-        };
-        key.map(|k| (k >> 64) as Nanos)
+        self.earliest().map(|(key, _)| (key >> 64) as Nanos)
     }
 
     /// Number of pending events.

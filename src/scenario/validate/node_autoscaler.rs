@@ -8,7 +8,7 @@ use super::Ctx;
 use crate::error::InputError;
 use crate::scenario::raw::cluster::*;
 use crate::spec::NodeAutoscalerSpec;
-use crate::spec::expander::{Expander, parse_expanders};
+use crate::spec::expander::{ChainError, Expander, parse_expanders};
 use serde_saphyr::Spanned;
 
 /// Checks `cluster.node_autoscaler` (`groups` for the priorities, `pools` for Karpenter).
@@ -65,55 +65,42 @@ pub(super) fn node_autoscaler(
             )
             .with_hint("the cluster-autoscaler does not consolidate; remove the key"));
     }
-    const EXPANDERS: &[&str] = &[
-        "least-waste",
-        "most-pods",
-        "least-nodes",
-        "priority",
-        "random",
-        "price",
-    ];
-    let names: Vec<String> = match &r.expander {
-        Some(e) => {
-            let list: Vec<String> = e.value.split(',').map(|s| s.trim().to_string()).collect();
-            if let Some(bad) = list.iter().find(|x| !EXPANDERS.contains(&x.as_str())) {
-                return Err(ctx
+    // The typed chain, parsed here once: an unknown name, a name twice, or
+    // one after `random` is an error at the key.
+    let expanders = match &r.expander {
+        Some(e) => parse_expanders(&e.value).map_err(|why| {
+            let at = "cluster.node_autoscaler.expander";
+            match why {
+                ChainError::Unknown(bad) => {
+                    let names: Vec<&str> = Expander::ALL.iter().map(|x| x.name()).collect();
+                    let found = format!("found \"{bad}\"");
+                    ctx.err(
+                        &e.referenced,
+                        at,
+                        format!("expected expanders from {}, {found}", names.join(", ")),
+                    )
+                    .with_hint("chain several with commas, e.g. priority,least-waste")
+                }
+                other => ctx
                     .err(
                         &e.referenced,
-                        "cluster.node_autoscaler.expander",
+                        at,
                         format!(
-                            "expected expanders from {}, found \"{bad}\"",
-                            EXPANDERS.join(", ")
+                            "expected each expander at most once and random last, found \"{}\"",
+                            e.value
                         ),
                     )
-                    .with_hint("chain several with commas, e.g. priority,least-waste"));
+                    .with_hint(other.to_string()),
             }
-            list
-        }
-        None => vec!["least-waste".into()],
-    };
-    // The typed chain, parsed here once: a name twice, or one after `random`, is an error.
-    let expanders = match parse_expanders(&names.join(",")) {
-        Ok(chain) => chain,
-        Err(why) => {
-            let e = r.expander.as_ref().expect("the default chain parses");
-            return Err(ctx
-                .err(
-                    &e.referenced,
-                    "cluster.node_autoscaler.expander",
-                    format!(
-                        "expected each expander at most once and random last, found \"{}\"",
-                        names.join(",")
-                    ),
-                )
-                .with_hint(why));
-        }
+        })?,
+        None => vec![Expander::LeastWaste],
     };
     let priorities = r.priorities.clone().unwrap_or_default();
     if r.priorities.is_some() && !expanders.contains(&Expander::Priority) {
+        let chain: Vec<&str> = expanders.iter().map(|x| x.name()).collect();
         ctx.warnings.push(format!(
             "cluster.node_autoscaler.priorities: no effect without the priority expander (the chain is {}); add priority to expander, e.g. expander: priority,least-waste",
-            names.join(",")
+            chain.join(",")
         ));
     }
     if let Some(unknown) = priorities.keys().find(|k| {
