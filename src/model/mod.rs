@@ -79,7 +79,18 @@ pub fn simulate(
     profile: u32,
     replication: u32,
 ) -> Result<RunResult, EngineError> {
-    let mut world = World::new(scenario, profile, replication);
+    simulate_with(scenario, profile, replication, true)
+}
+
+/// [`simulate`], with pods booking their requests at arrival or not (see
+/// [`service::ledger`]): the two must give the same results.
+pub(crate) fn simulate_with(
+    scenario: &Scenario,
+    profile: u32,
+    replication: u32,
+    book_requests: bool,
+) -> Result<RunResult, EngineError> {
+    let mut world = World::with_booking(scenario, profile, replication, book_requests);
     let budget = event_budget(scenario, &world);
     let mut sched = Scheduler::new();
     world.start(&mut sched);
@@ -97,3 +108,7 @@ pub fn simulate(
         cluster,
     })
 }
+
+#[cfg(test)]
+#[path = "booking_tests.rs"]
+mod booking_tests;

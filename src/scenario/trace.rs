@@ -12,6 +12,7 @@ use super::limits::{
 };
 use crate::spec::{Interpolation, TraceRate};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use std::io::Read;
 use std::path::Path;
 
 /// What to read from a trace file.
@@ -152,6 +153,18 @@ fn limit_or_io(e: csv::Error) -> TraceError {
     }
 }
 
+/// Bytes of a trace looked at before it is parsed.
+const SNIFF_BYTES: u64 = 8192;
+
+/// Whether `head`, the start of a file, is UTF-8 text (a character cut
+/// at its end is fine).
+fn looks_like_text(head: &[u8]) -> bool {
+    match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    }
+}
+
 /// Reads the (timestamp ns, value) rows of the file (at most
 /// [`MAX_TRACE_BYTES`], lines of at most [`MAX_TRACE_LINE_BYTES`]).
 fn read_rows(path: &Path, req: &TraceRequest) -> Result<Vec<(i64, f64, u64)>, TraceError> {
@@ -166,10 +179,22 @@ fn read_rows(path: &Path, req: &TraceRequest) -> Result<Vec<(i64, f64, u64)>, Tr
             format_size(MAX_TRACE_BYTES)
         )));
     }
+    // A binary file (a device, an image) can start with a line that passes
+    // for a header by chance: look at its first bytes before the columns.
+    let mut head = Vec::with_capacity(SNIFF_BYTES as usize);
+    (&file)
+        .take(SNIFF_BYTES)
+        .read_to_end(&mut head)
+        .map_err(|e| TraceError::Io(e.to_string()))?;
+    if !looks_like_text(&head) {
+        return Err(TraceError::Io(
+            "it is not a text file (it holds bytes that are not UTF-8 text)".into(),
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(BoundedLines::new(
-            file,
+            std::io::Cursor::new(head).chain(file),
             MAX_TRACE_BYTES,
             MAX_TRACE_LINE_BYTES,
         ));

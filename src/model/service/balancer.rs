@@ -18,6 +18,11 @@ impl Balancer {
         Balancer { policy, next: 0 }
     }
 
+    /// Its policy.
+    pub fn policy(&self) -> Balancing {
+        self.policy
+    }
+
     /// The pod (index into `pods`) among `endpoints` that gets the next request.
     #[inline]
     pub fn pick(&mut self, endpoints: &[u32], pods: &[Pod], rng: &mut SimRng) -> Option<u32> {

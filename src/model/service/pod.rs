@@ -13,6 +13,7 @@
 //! firing early, re-armed; only a change that makes it earlier arms a new
 //! event (with a new generation, so the old one is ignored as stale).
 
+use crate::model::service::ledger::Ledger;
 use crate::units::Nanos;
 use crate::units::convert::nanos_as_f64;
 use std::cmp::Reverse;
@@ -145,11 +146,21 @@ impl SharedCpu {
 }
 
 /// CPU core-seconds used, integrated as usage changes.
+///
+/// Whole cores held by requests on dedicated CPU, and the CPU time of
+/// requests booked by a [`crate::model::service::ledger::Ledger`], are
+/// integrated exactly, in integer core-nanoseconds; the fractional cores of
+/// shared CPUs in floating point.
 #[derive(Debug, Clone, Default)]
 pub struct Usage {
     cores: f64,
     core_s: f64,
     last_ns: Nanos,
+    /// Whole cores held (dedicated CPU).
+    whole: u64,
+    /// Core-nanoseconds of `whole` up to `whole_ns`, plus those added.
+    core_ns: u64,
+    whole_ns: Nanos,
 }
 
 impl Usage {
@@ -159,6 +170,36 @@ impl Usage {
         self.core_s += self.cores * nanos_as_f64(now - self.last_ns) * 1e-9;
         self.last_ns = now;
         self.cores += delta_cores;
+    }
+
+    /// Whole cores held change by `delta` at `now` (a request on dedicated
+    /// CPU starts or ends its CPU phase).
+    #[inline]
+    pub fn change_whole(&mut self, now: Nanos, delta: i64) {
+        self.core_ns += self.whole * (now - self.whole_ns);
+        self.whole_ns = now;
+        self.whole = self.whole.wrapping_add_signed(delta);
+    }
+
+    /// [`Usage::change_whole`], integrated only if `integrate` (as [`Usage::change_if`]).
+    #[inline(always)]
+    pub fn change_whole_if(&mut self, integrate: bool, now: Nanos, delta: i64) {
+        if integrate {
+            self.change_whole(now, delta);
+        } else {
+            self.whole = self.whole.wrapping_add_signed(delta);
+        }
+    }
+
+    /// Whole cores held now.
+    pub fn whole(&self) -> u64 {
+        self.whole
+    }
+
+    /// Adds `core_ns` core-nanoseconds used (settled by a ledger).
+    #[inline]
+    pub fn add_core_ns(&mut self, core_ns: u64) {
+        self.core_ns += core_ns;
     }
 
     /// Usage changes by `delta_cores` at `now`, integrated only if
@@ -176,17 +217,19 @@ impl Usage {
 
     /// Core-seconds used up to `now`.
     pub fn total(&self, now: Nanos) -> f64 {
-        self.core_s + self.cores * (now - self.last_ns) as f64 * 1e-9
+        let exact_ns = self.core_ns + self.whole * (now - self.whole_ns);
+        self.core_s + self.cores * (now - self.last_ns) as f64 * 1e-9 + exact_ns as f64 * 1e-9
     }
 }
 
 /// One replica of a service.
 ///
-/// The fields every request touches fit one 64-byte cache line: with
-/// thousands of pods, a request's visits to its pod (arrival, CPU start and
-/// end, finish) each cost one line. The queue and a shared CPU, which a
-/// request needs only when the pod is saturated or throttled, live behind
-/// one pointer (allocated with a shared CPU, or at the first queued request).
+/// The fields every request touches fit two 64-byte cache lines. The queue
+/// and a shared CPU, which a request needs only when the pod is saturated
+/// or throttled, live behind one pointer (allocated with a shared CPU, or at
+/// the first queued request). A pod with dedicated CPU whose requests are
+/// booked at arrival ([`Pod::booking`]) keeps them in its [`Ledger`]
+/// instead, and its slot and queue counts stay unused.
 #[derive(Debug, Clone)]
 #[repr(align(64))]
 pub struct Pod {
@@ -195,6 +238,7 @@ pub struct Pod {
     /// Requests it was given.
     pub arrivals: u64,
     ext: Option<Box<PodExt>>,
+    ledger: Option<Box<Ledger>>,
     /// Index of the service it belongs to.
     pub service: u32,
     slots: u32,
@@ -245,6 +289,7 @@ impl Pod {
             usage: Usage::default(),
             arrivals: 0,
             ext,
+            ledger: None,
             service,
             slots,
             busy: 0,
@@ -260,6 +305,27 @@ impl Pod {
     pub fn cpu_mut(&mut self) -> (&mut Usage, Option<&mut SharedCpu>) {
         let shared = self.ext.as_deref_mut().and_then(|e| e.shared.as_mut());
         (&mut self.usage, shared)
+    }
+
+    /// The pod books its requests at arrival in a [`Ledger`] if its CPU is
+    /// dedicated (a shared CPU keeps the event-by-event path).
+    pub fn booking(mut self) -> Self {
+        if self.ext.is_none() {
+            self.ledger = Some(Box::new(Ledger::new(self.slots, self.queue_limit)));
+        }
+        self
+    }
+
+    /// Its ledger, if it books its requests.
+    #[inline]
+    pub fn ledger_mut(&mut self) -> Option<&mut Ledger> {
+        self.ledger.as_deref_mut()
+    }
+
+    /// Its ledger, if it books its requests, and its CPU use.
+    #[inline]
+    pub fn ledger_and_usage(&mut self) -> Option<(&mut Ledger, &mut Usage)> {
+        Some((self.ledger.as_deref_mut()?, &mut self.usage))
     }
 
     /// Offers request `req` to the pod.
@@ -291,11 +357,15 @@ impl Pod {
     /// Requests waiting in the queue.
     #[inline]
     pub fn queued(&self) -> u32 {
-        self.queued
+        match &self.ledger {
+            Some(l) => l.queued(),
+            None => self.queued,
+        }
     }
 
     /// The pod is killed: empties the queue and the shared CPU at `now` and
-    /// returns the requests they held, and the cores the pod was using.
+    /// returns the requests they held, and the fractional cores the pod was
+    /// using (whole cores held on dedicated CPU are [`Usage::whole`]).
     pub fn kill(&mut self, now: Nanos) -> (Vec<u32>, f64) {
         self.queued = 0;
         let Some(ext) = self.ext.as_deref_mut() else {
@@ -316,7 +386,10 @@ impl Pod {
     /// Requests holding a slot or queued (what `least_request` compares).
     #[inline]
     pub fn in_flight(&self) -> u32 {
-        self.busy + self.queued
+        match &self.ledger {
+            Some(l) => l.in_flight(),
+            None => self.busy + self.queued,
+        }
     }
 }
 
@@ -369,8 +442,8 @@ mod tests {
     }
 
     #[test]
-    fn the_hot_fields_fill_one_cache_line() {
-        assert_eq!(std::mem::size_of::<Pod>(), 64);
+    fn the_hot_fields_fit_two_cache_lines() {
+        assert_eq!(std::mem::size_of::<Pod>(), 128);
         assert_eq!(std::mem::align_of::<Pod>(), 64);
     }
 

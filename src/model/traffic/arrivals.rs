@@ -49,6 +49,9 @@ pub struct ArrivalGen {
     /// Λ(cell_end), for deterministic arrivals.
     cell_end_integral: f64,
     bound: f64,
+    /// 1 / `bound`: a gap is a standard exponential times it, as
+    /// `rand_distr::Exp` draws (a multiply, where a divide would stall).
+    inv_bound: f64,
     /// The minimum of r on the current cell.
     floor: f64,
     flat: bool,
@@ -79,6 +82,7 @@ impl ArrivalGen {
             cell_end: 0.0,
             cell_end_integral: 0.0,
             bound: 0.0,
+            inv_bound: 0.0,
             floor: 0.0,
             flat: true,
             t: 0.0,
@@ -115,6 +119,7 @@ impl ArrivalGen {
         }
         self.cell_end = end;
         self.bound = hi;
+        self.inv_bound = 1.0 / hi;
         self.floor = lo;
         self.flat = lo == hi;
         if self.kind == Arrivals::Deterministic {
@@ -149,6 +154,7 @@ impl ArrivalGen {
         };
         let (lo, hi) = self.rate.bounds(start, last);
         self.bound = hi;
+        self.inv_bound = 1.0 / hi;
         self.floor = lo;
         self.flat = lo == hi;
         self.t = self.t.max(start);
@@ -183,7 +189,7 @@ impl ArrivalGen {
     fn next_poisson(&mut self, rng: &mut SimRng) -> Option<f64> {
         loop {
             if self.bound > 0.0 {
-                let gap = exp1(rng) / self.bound;
+                let gap = exp1(rng) * self.inv_bound;
                 let candidate = self.t + gap;
                 if candidate < self.cell_end {
                     self.t = candidate;

@@ -1,5 +1,12 @@
 //! The request path: arrival, balancing, admission, CPU phase, I/O, finish.
 //!
+//! A pod with dedicated CPU books each request's course when it arrives
+//! ([`crate::model::service::ledger`]); the world settles the bookings
+//! before any other event ([`World::settle`]). The rest of this file is
+//! the event-by-event path of pods with a shared CPU and of services
+//! balanced by least requests (which compare the pods' loads at every
+//! arrival).
+//!
 //! A request's life: it arrives (the next arrival of its service is
 //! scheduled at once), the balancer picks a Ready pod, the pod starts it,
 //! queues it or rejects it; it runs its CPU phase (dedicated or shared CPU,
@@ -10,8 +17,36 @@
 use crate::engine::Scheduler;
 use crate::model::service::pod::Admission;
 use crate::model::world::{Event, FREE, Request, World};
+use crate::units::Nanos;
 
 impl World {
+    /// Settles every pod's bookings: CPU used up to `now`, and the requests
+    /// finished before `done_before` counted as completed.
+    pub(super) fn settle(&mut self, now: Nanos, done_before: Nanos) {
+        for s in 0..self.services.len() {
+            for i in 0..self.services[s].pods.len() {
+                let p = self.services[s].pods[i];
+                self.settle_pod(p, now, done_before);
+            }
+        }
+    }
+
+    /// Settles pod `p`'s bookings (see [`World::settle`]); nothing without a ledger.
+    pub(super) fn settle_pod(&mut self, p: u32, now: Nanos, done_before: Nanos) {
+        let pod = &mut self.pods[p as usize];
+        let s = pod.service as usize;
+        let Some((ledger, pod_usage)) = pod.ledger_and_usage() else {
+            return;
+        };
+        let (recorder, svc) = (&mut self.recorders[s], &mut self.services[s]);
+        let core_ns = ledger.settle(now, done_before, |b| {
+            recorder.finished(b.finish_ns, b.arrival_ns, b.measured);
+            svc.in_flight -= 1;
+        });
+        pod_usage.add_core_ns(core_ns);
+        svc.usage.add_core_ns(core_ns);
+    }
+
     #[inline]
     fn alloc(&mut self, r: Request) -> u32 {
         match self.free.pop() {
@@ -62,6 +97,22 @@ impl World {
             }
         }
         self.pods[pod as usize].arrivals += 1;
+        if let Some(ledger) = self.pods[pod as usize].ledger_mut() {
+            // Dedicated CPU: the request's course is booked now.
+            let booked = ledger.book(now, cpu_ns, io_ns, measured);
+            let settle = ledger.wants_settle();
+            if booked {
+                self.services[s as usize].in_flight += 1;
+            } else {
+                self.recorders[s as usize].rejected(measured);
+            }
+            if settle {
+                // Long between ticks: what finished before now is settled
+                // now (into the interval in progress, as at the next event).
+                self.settle_pod(pod, now, now);
+            }
+            return;
+        }
         let req = self.alloc(Request {
             arrival_ns: now,
             cpu_ns,
@@ -92,8 +143,8 @@ impl World {
         let usage = &mut self.services[pod.service as usize].usage;
         match pod.cpu_mut() {
             (pod_usage, None) => {
-                usage.change(now, 1.0);
-                pod_usage.change_if(integrate, now, 1.0);
+                usage.change_whole(now, 1);
+                pod_usage.change_whole_if(integrate, now, 1);
                 sched.after(r.cpu_ns, Event::CpuDone(req));
             }
             (pod_usage, Some(cpu)) => {
@@ -123,8 +174,10 @@ impl World {
         }
         let now = sched.now();
         let pod = &mut self.pods[self.requests[req as usize].pod as usize];
-        pod.usage.change_if(self.pod_usage_read, now, -1.0);
-        self.services[pod.service as usize].usage.change(now, -1.0);
+        pod.usage.change_whole_if(self.pod_usage_read, now, -1);
+        self.services[pod.service as usize]
+            .usage
+            .change_whole(now, -1);
         self.after_cpu(req, sched);
     }
 

@@ -73,6 +73,8 @@ pub enum Event {
     PodReady(u32),
     /// Pod `.0`'s termination grace period ends; what it still holds fails.
     PodKill(u32),
+    /// Pod `.0`, deleted, finishes the last request booked in its ledger.
+    PodDrained(u32),
     /// The control loops' clock ticks (metric snapshots, autoscaler syncs).
     Control,
     /// Node `.0` finished booting.
@@ -113,11 +115,26 @@ pub struct World {
     /// Whether pods' CPU core-seconds are integrated: only the control
     /// loops' metric snapshots read them (see [`Usage::change_if`]).
     pub(super) pod_usage_read: bool,
+    /// Whether pods with dedicated CPU book their requests at arrival
+    /// ([`crate::model::service::ledger`]); off, every request takes the
+    /// event-by-event path (the reference the ledger is tested against).
+    pub(super) book_requests: bool,
 }
 
 impl World {
     /// The world of replication `replication` of profile `profile`.
     pub fn new(scenario: &Scenario, profile: u32, replication: u32) -> Self {
+        Self::with_booking(scenario, profile, replication, true)
+    }
+
+    /// [`World::new`], with pods booking their requests at arrival or not
+    /// (`book_requests`).
+    pub(crate) fn with_booking(
+        scenario: &Scenario,
+        profile: u32,
+        replication: u32,
+        book_requests: bool,
+    ) -> Self {
         let end_s = nanos_to_secs(scenario.duration_ns);
         let key = |kind: &str, name: &str, purpose: u64| {
             StreamKey {
@@ -216,6 +233,7 @@ impl World {
             faults: Faults::new(scenario.events.clone()),
             broken: None,
             pod_usage_read: false,
+            book_requests,
         };
         world.pod_usage_read = world.control.is_some();
         if let Some(c) = &scenario.cluster {
@@ -298,6 +316,18 @@ impl World {
     ) -> (Vec<ServiceResult>, Vec<ScalingEvent>, Option<ClusterResult>) {
         // Unanswered requests whose client has given up are timed out, in
         // the last interval's row as in the outcomes; the rest are in flight.
+        self.settle(now, now);
+        for p in 0..self.pods.len() {
+            let s = self.pods[p].service as usize;
+            let Some(ledger) = self.pods[p].ledger_mut() else {
+                continue;
+            };
+            for b in ledger.kill() {
+                if self.recorders[s].unfinished(now, b.arrival_ns, b.measured) {
+                    self.services[s].in_flight -= 1;
+                }
+            }
+        }
         for r in self
             .requests
             .iter()
@@ -366,10 +396,19 @@ impl Model for World {
     #[inline]
     fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
         match event {
-            Event::Arrival(s) => self.arrival(s, sched),
-            Event::CpuDone(req) => self.cpu_done(req, sched),
-            Event::PodCpu { pod, generation } => self.pod_cpu(pod, generation, sched),
-            Event::IoDone(req) => self.io_done(req, sched),
+            Event::Arrival(s) => return self.arrival(s, sched),
+            Event::CpuDone(req) => return self.cpu_done(req, sched),
+            Event::PodCpu { pod, generation } => return self.pod_cpu(pod, generation, sched),
+            Event::IoDone(req) => return self.io_done(req, sched),
+            _ => {}
+        }
+        // Every other event may look at the pods: the bookings that
+        // finished before now are settled first (one finishing at this very
+        // instant finishes after the event, as a completion event scheduled
+        // after it would).
+        self.settle(sched.now(), sched.now());
+        match event {
+            Event::Arrival(_) | Event::CpuDone(_) | Event::PodCpu { .. } | Event::IoDone(_) => {}
             Event::Tick => {
                 let now = sched.now();
                 self.close_intervals(now);
@@ -379,6 +418,7 @@ impl Model for World {
             }
             Event::PodReady(pod) => self.pod_ready(pod, sched.now(), sched),
             Event::PodKill(pod) => self.kill_pod(pod, sched.now(), sched),
+            Event::PodDrained(pod) => self.pod_drained(pod, sched.now(), sched),
             Event::NodeReady(node) => self.node_ready(node, sched.now(), sched),
             Event::SpotNotice(node) => self.spot_notice(node, sched.now(), sched),
             Event::NodeReclaimed(node) => self.node_reclaimed(node, sched.now(), sched),

@@ -16,14 +16,19 @@ use crate::model::service::lifecycle::Stage;
 use crate::model::service::pipeline::History;
 use crate::model::service::pod::Pod;
 use crate::model::world::{Event, FREE, INITIAL_AGE_NS, PodLife, World};
+use crate::spec::Balancing;
 use crate::units::{Nanos, signed_nanos};
 
 impl World {
     fn push_pod(&mut self, s: u32, life: PodLife) -> u32 {
         let t = &self.services[s as usize].template;
         let id = self.pods.len() as u32;
-        self.pods
-            .push(Pod::new(s, t.concurrency, t.queue_limit, t.cpu_limit_cores));
+        let pod = Pod::new(s, t.concurrency, t.queue_limit, t.cpu_limit_cores);
+        // Least-request balancing compares pods' loads at every arrival:
+        // their requests take the event-by-event path.
+        let book = self.book_requests
+            && self.services[s as usize].balancer.policy() != Balancing::LeastRequest;
+        self.pods.push(if book { pod.booking() } else { pod });
         // A VM instance is billed from its launch (pods from before the run: from time 0).
         let launched_ns = life.created.max(0) as Nanos;
         self.lives.push(life);
@@ -214,13 +219,32 @@ impl World {
         self.lives[id as usize].stage = Stage::Terminating;
         self.pods[id as usize].terminating = true;
         svc.terminating += 1;
+        let grace_end = now.saturating_add(svc.startup.termination_grace_ns);
+        self.settle_pod(id, now, now);
         if self.pods[id as usize].in_flight() == 0 {
             self.pod_gone(id, now, sched);
-        } else {
-            sched.at(
-                now.saturating_add(svc.startup.termination_grace_ns),
-                Event::PodKill(id),
-            );
+            return;
+        }
+        sched.at(grace_end, Event::PodKill(id));
+        // A ledger knows when its last request finishes.
+        if let Some(last) = self.pods[id as usize]
+            .ledger_mut()
+            .and_then(|l| l.last_finish_ns())
+            .filter(|&t| t < grace_end)
+        {
+            sched.at(last, Event::PodDrained(id));
+        }
+    }
+
+    /// Deleted pod `id` has finished every request booked in its ledger.
+    pub(super) fn pod_drained(&mut self, id: u32, now: Nanos, sched: &mut Scheduler<Event>) {
+        if self.lives[id as usize].stage != Stage::Terminating {
+            return; // killed at the end of its grace period
+        }
+        // This is the instant its last request finishes.
+        self.settle_pod(id, now, now + 1);
+        if self.pods[id as usize].in_flight() == 0 {
+            self.pod_gone(id, now, sched);
         }
     }
 
@@ -230,12 +254,22 @@ impl World {
             return; // it exited on its own
         }
         let s = self.pods[id as usize].service as usize;
+        self.settle_pod(id, now, now);
+        if let Some(ledger) = self.pods[id as usize].ledger_mut() {
+            for b in ledger.kill() {
+                self.recorders[s].failed(now, b.arrival_ns, b.measured);
+                self.services[s].in_flight -= 1;
+            }
+        }
         // Queued requests and those sharing a CPU have no pending event of their own.
+        let whole = self.pods[id as usize].usage.whole() as i64;
         let (orphans, cores) = self.pods[id as usize].kill(now);
-        self.pods[id as usize]
-            .usage
-            .change_if(self.pod_usage_read, now, -cores);
+        let integrate = self.pod_usage_read;
+        let usage = &mut self.pods[id as usize].usage;
+        usage.change_if(integrate, now, -cores);
+        usage.change_whole_if(integrate, now, -whole);
         self.services[s].usage.change(now, -cores);
+        self.services[s].usage.change_whole(now, -whole);
         for req in orphans {
             self.fail(req, now);
             self.release(req);
