@@ -18,7 +18,8 @@
 //!                and imported by the `impl World` files
 //!   traffic/     the rate function r(t) (rate), traffic incidents as exact
 //!                parts of it (incident), arrival times (arrivals)
-//!   service/     the service substrate: a pod as a queue (pod), the balancer,
+//!   service/     the service substrate: a pod as a queue (pod), the requests
+//!                a pod on dedicated CPU books at arrival (ledger), the balancer,
 //!                a replica's start-up and drain (lifecycle), work samplers
 //!                (dist), the metrics pipeline the autoscalers read (pipeline)
 //!   cluster/     the cluster substrate: nodes, groups and pending pods

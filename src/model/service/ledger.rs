@@ -17,10 +17,11 @@
 //! a deletion or kill ends what is still booked.
 //!
 //! The result is the same as running each request's completion as an
-//! event, except at exact nanosecond ties: a slot that frees at the instant
-//! a request arrives takes it (completions first), where the event queue
-//! orders the two by scheduling order; and a completion at the instant of
-//! an interval tick or a control loop counts before it.
+//! event, except at exact nanosecond ties: a booked completion comes after
+//! any other event at its instant (a slot that frees at the instant a
+//! request arrives frees after the arrival, which waits for it; a
+//! completion at an interval's end counts in the next interval), where the
+//! event queue orders the two by scheduling order (docs/request-path.md).
 //! (`model::booking_tests` runs scenarios both ways and compares every
 //! result.)
 

@@ -14,8 +14,8 @@
 //! event (with a new generation, so the old one is ignored as stale).
 
 use crate::model::service::ledger::Ledger;
+use crate::model::service::usage::Usage;
 use crate::units::Nanos;
-use crate::units::convert::nanos_as_f64;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -142,83 +142,6 @@ impl SharedCpu {
     /// Cores in use: min(n, L).
     pub fn usage_cores(&self) -> f64 {
         (self.active.len() as f64).min(self.limit_cores)
-    }
-}
-
-/// CPU core-seconds used, integrated as usage changes.
-///
-/// Whole cores held by requests on dedicated CPU, and the CPU time of
-/// requests booked by a [`crate::model::service::ledger::Ledger`], are
-/// integrated exactly, in integer core-nanoseconds; the fractional cores of
-/// shared CPUs in floating point.
-#[derive(Debug, Clone, Default)]
-pub struct Usage {
-    cores: f64,
-    core_s: f64,
-    last_ns: Nanos,
-    /// Whole cores held (dedicated CPU).
-    whole: u64,
-    /// Core-nanoseconds of `whole` up to `whole_ns`, plus those added.
-    core_ns: u64,
-    whole_ns: Nanos,
-}
-
-impl Usage {
-    /// Usage changes by `delta_cores` at `now`.
-    #[inline]
-    pub fn change(&mut self, now: Nanos, delta_cores: f64) {
-        self.core_s += self.cores * nanos_as_f64(now - self.last_ns) * 1e-9;
-        self.last_ns = now;
-        self.cores += delta_cores;
-    }
-
-    /// Whole cores held change by `delta` at `now` (a request on dedicated
-    /// CPU starts or ends its CPU phase).
-    #[inline]
-    pub fn change_whole(&mut self, now: Nanos, delta: i64) {
-        self.core_ns += self.whole * (now - self.whole_ns);
-        self.whole_ns = now;
-        self.whole = self.whole.wrapping_add_signed(delta);
-    }
-
-    /// [`Usage::change_whole`], integrated only if `integrate` (as [`Usage::change_if`]).
-    #[inline(always)]
-    pub fn change_whole_if(&mut self, integrate: bool, now: Nanos, delta: i64) {
-        if integrate {
-            self.change_whole(now, delta);
-        } else {
-            self.whole = self.whole.wrapping_add_signed(delta);
-        }
-    }
-
-    /// Whole cores held now.
-    pub fn whole(&self) -> u64 {
-        self.whole
-    }
-
-    /// Adds `core_ns` core-nanoseconds used (settled by a ledger).
-    #[inline]
-    pub fn add_core_ns(&mut self, core_ns: u64) {
-        self.core_ns += core_ns;
-    }
-
-    /// Usage changes by `delta_cores` at `now`, integrated only if
-    /// `integrate`: a pod's integral is read only by the autoscalers'
-    /// metrics, so without a control loop only its cores are kept (and
-    /// [`Usage::total`] is then not meaningful).
-    #[inline(always)]
-    pub fn change_if(&mut self, integrate: bool, now: Nanos, delta_cores: f64) {
-        if integrate {
-            self.change(now, delta_cores);
-        } else {
-            self.cores += delta_cores;
-        }
-    }
-
-    /// Core-seconds used up to `now`.
-    pub fn total(&self, now: Nanos) -> f64 {
-        let exact_ns = self.core_ns + self.whole * (now - self.whole_ns);
-        self.core_s + self.cores * (now - self.last_ns) as f64 * 1e-9 + exact_ns as f64 * 1e-9
     }
 }
 
@@ -369,7 +292,7 @@ impl Pod {
     pub fn kill(&mut self, now: Nanos) -> (Vec<u32>, f64) {
         self.queued = 0;
         let Some(ext) = self.ext.as_deref_mut() else {
-            return (Vec::new(), self.usage.cores);
+            return (Vec::new(), self.usage.fractional_cores());
         };
         let mut held: Vec<u32> = std::mem::take(&mut ext.queue).into();
         let cores = match &mut ext.shared {
@@ -378,7 +301,7 @@ impl Pod {
                 held.extend(cpu.clear(now));
                 cores
             }
-            None => self.usage.cores,
+            None => self.usage.fractional_cores(),
         };
         (held, cores)
     }

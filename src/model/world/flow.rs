@@ -47,6 +47,24 @@ impl World {
         svc.usage.add_core_ns(core_ns);
     }
 
+    /// The run ends at `now`: bookings finished before it are settled, the
+    /// rest are unfinished (timed out if their client has given up, else in
+    /// flight).
+    pub(super) fn settle_end(&mut self, now: Nanos) {
+        self.settle(now, now);
+        for p in 0..self.pods.len() {
+            let s = self.pods[p].service as usize;
+            let Some(ledger) = self.pods[p].ledger_mut() else {
+                continue;
+            };
+            for b in ledger.kill() {
+                if self.recorders[s].unfinished(now, b.arrival_ns, b.measured) {
+                    self.services[s].in_flight -= 1;
+                }
+            }
+        }
+    }
+
     #[inline]
     fn alloc(&mut self, r: Request) -> u32 {
         match self.free.pop() {

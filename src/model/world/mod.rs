@@ -40,7 +40,8 @@ use crate::model::service::balancer::Balancer;
 use crate::model::service::dist::Sampler;
 use crate::model::service::lifecycle::Startup;
 use crate::model::service::pipeline::History;
-use crate::model::service::pod::{Pod, Usage};
+use crate::model::service::pod::Pod;
+use crate::model::service::usage::Usage;
 use crate::model::traffic::arrivals::ArrivalGen;
 use crate::model::world::state::ca::CaRuntime;
 use crate::model::world::state::cluster_log::ClusterLog;
@@ -316,18 +317,7 @@ impl World {
     ) -> (Vec<ServiceResult>, Vec<ScalingEvent>, Option<ClusterResult>) {
         // Unanswered requests whose client has given up are timed out, in
         // the last interval's row as in the outcomes; the rest are in flight.
-        self.settle(now, now);
-        for p in 0..self.pods.len() {
-            let s = self.pods[p].service as usize;
-            let Some(ledger) = self.pods[p].ledger_mut() else {
-                continue;
-            };
-            for b in ledger.kill() {
-                if self.recorders[s].unfinished(now, b.arrival_ns, b.measured) {
-                    self.services[s].in_flight -= 1;
-                }
-            }
-        }
+        self.settle_end(now);
         for r in self
             .requests
             .iter()

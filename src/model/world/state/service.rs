@@ -13,7 +13,7 @@ use crate::model::service::balancer::Balancer;
 use crate::model::service::dist::Sampler;
 use crate::model::service::lifecycle::{Stage, Startup};
 use crate::model::service::pipeline::History;
-use crate::model::service::pod::Usage;
+use crate::model::service::usage::Usage;
 use crate::model::traffic::arrivals::ArrivalGen;
 use crate::model::world::state::control::Scaler;
 use crate::model::world::state::rollout::Rollout;
