@@ -114,18 +114,16 @@ fn run(args: RunArgs) -> Result<i32, Error> {
         .out
         .unwrap_or_else(|| PathBuf::from("reports").join(&s.name));
     // The report folder must be writable before hours of simulation, not after.
-    let created = report::prepare_dir(&out)?;
+    let staging = report::folder::Staging::create(&out)?;
     let runs = match runner::run_all(&s, options) {
         Ok(runs) => runs,
         Err(e) => {
-            if created {
-                report::discard_dir(&out);
-            }
+            staging.discard();
             return Err(e);
         }
     };
     let summary = analysis::summarize(&s, &runs);
-    let written = report::write_report(&out, &summary, &runs, &[DEFAULT_PROFILE])?;
+    let written = report::write_report(staging, &summary, &runs, &[DEFAULT_PROFILE])?;
     if !args.quiet {
         match args.format {
             Format::Table | Format::Markdown => {
