@@ -2,7 +2,8 @@
 //!
 //! Every run is independent and seeded from (seed, profile, replication,
 //! stream), and results are collected in run order, so the outcome is the
-//! same for any number of threads.
+//! same for any number of threads. On a terminal, a bar shows the simulated
+//! time of all runs together, with the time left at the pace so far.
 
 use crate::engine::EngineError;
 use crate::error::Error;
@@ -12,6 +13,7 @@ use crate::spec::Scenario;
 use crate::units::format_duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How to execute the runs.
 #[derive(Debug, Clone, Copy)]
@@ -28,17 +30,9 @@ pub fn run_all(scenario: &Scenario, options: RunOptions) -> Result<Vec<RunResult
     let plan: Vec<(u32, u32)> = (0..profiles)
         .flat_map(|p| (0..scenario.replications).map(move |r| (p, r)))
         .collect();
-    let bar = if options.progress {
-        let bar = ProgressBar::new(plan.len() as u64);
-        if let Ok(style) =
-            ProgressStyle::with_template("{spinner} runs {pos}/{len} [{bar:30}] {elapsed_precise}")
-        {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = progress_bar(options.progress, scenario.duration_ns, plan.len());
+    // Simulated milliseconds of all runs so far (the bar's position).
+    let simulated_ms = AtomicU64::new(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
         .build()
@@ -46,8 +40,15 @@ pub fn run_all(scenario: &Scenario, options: RunOptions) -> Result<Vec<RunResult
     let results = pool.install(|| {
         plan.par_iter()
             .map(|&(profile, replication)| {
-                let result = run_one(scenario, profile, replication);
-                bar.inc(1);
+                let mut reported_ms = 0;
+                let mut report = |now_ns: u64| {
+                    let now_ms = now_ns / 1_000_000;
+                    let total = simulated_ms.fetch_add(now_ms - reported_ms, Ordering::Relaxed);
+                    bar.set_position(total + now_ms - reported_ms);
+                    reported_ms = now_ms;
+                };
+                let result = run_one(scenario, profile, replication, &mut report);
+                report(scenario.duration_ns);
                 result
             })
             .collect::<Vec<Result<RunResult, Error>>>()
@@ -57,21 +58,58 @@ pub fn run_all(scenario: &Scenario, options: RunOptions) -> Result<Vec<RunResult
     results.into_iter().collect()
 }
 
-/// Runs one replication and checks the conservation invariant on its results.
-pub fn run_one(scenario: &Scenario, profile: u32, replication: u32) -> Result<RunResult, Error> {
+/// The bar of simulated time over `runs` runs of `duration_ns` each (hidden
+/// unless `shown`): its position is in simulated milliseconds.
+fn progress_bar(shown: bool, duration_ns: u64, runs: usize) -> ProgressBar {
+    if !shown {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(duration_ns / 1_000_000 * runs as u64);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} simulating {runs} [{bar:30}] {percent:>3} % {elapsed_precise}, about {eta} left",
+    ) {
+        let label = if runs == 1 {
+            "1 run".to_string()
+        } else {
+            format!("{runs} runs")
+        };
+        bar.set_style(
+            style
+                .with_key(
+                    "runs",
+                    move |_: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = w.write_str(&label);
+                    },
+                )
+                .progress_chars("=> "),
+        );
+    }
+    bar
+}
+
+/// Runs one replication and checks the conservation invariant on its
+/// results; `progress` hears the simulated time now and then.
+pub fn run_one(
+    scenario: &Scenario,
+    profile: u32,
+    replication: u32,
+    progress: impl FnMut(u64),
+) -> Result<RunResult, Error> {
     let seed = scenario.seed;
-    let result = model::simulate(scenario, profile, replication).map_err(|e| match e {
-        EngineError::BudgetExhausted { budget, at_ns } => Error::Budget {
-            run: format!("(seed {seed}, replication {replication})"),
-            seed,
-            replications: replication + 1,
-            events: budget,
-            at: format_duration(at_ns),
+    let result = model::simulate_observed(scenario, profile, replication, progress).map_err(
+        |e| match e {
+            EngineError::BudgetExhausted { budget, at_ns } => Error::Budget {
+                run: format!("(seed {seed}, replication {replication})"),
+                seed,
+                replications: replication + 1,
+                events: budget,
+                at: format_duration(at_ns),
+            },
+            EngineError::Invariant(what) => {
+                Error::Internal(format!("seed {seed}, replication {replication}: {what}"))
+            }
         },
-        EngineError::Invariant(what) => {
-            Error::Internal(format!("seed {seed}, replication {replication}: {what}"))
-        }
-    })?;
+    )?;
     for s in &result.services {
         if !s.outcomes.is_balanced() {
             return Err(Error::Internal(format!(

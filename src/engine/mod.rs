@@ -106,6 +106,9 @@ pub struct RunStats {
     pub events: u64,
 }
 
+/// Events between two calls of a run's progress callback.
+pub const PROGRESS_EVERY: u64 = 1 << 16;
+
 /// Runs `model` until no event is left before `until` (exclusive) or the budget is spent.
 ///
 /// The clock ends at `until`. Events at or after `until` stay unhandled.
@@ -114,6 +117,18 @@ pub fn run<M: Model>(
     sched: &mut Scheduler<M::Event>,
     until: Nanos,
     budget: u64,
+) -> Result<RunStats, EngineError> {
+    run_with_progress(model, sched, until, budget, |_| {})
+}
+
+/// [`run`], calling `progress` with the simulated time every
+/// [`PROGRESS_EVERY`] events (it cannot change the run).
+pub fn run_with_progress<M: Model>(
+    model: &mut M,
+    sched: &mut Scheduler<M::Event>,
+    until: Nanos,
+    budget: u64,
+    mut progress: impl FnMut(Nanos),
 ) -> Result<RunStats, EngineError> {
     let mut events = 0u64;
     loop {
@@ -130,6 +145,9 @@ pub fn run<M: Model>(
         };
         sched.now = at;
         events += 1;
+        if events.is_multiple_of(PROGRESS_EVERY) {
+            progress(at);
+        }
         model.handle(event, sched);
     }
     sched.now = until.max(sched.now);
@@ -182,6 +200,33 @@ mod tests {
         );
         assert_eq!(stats.events, 6);
         assert_eq!(s.now(), 25);
+    }
+
+    #[test]
+    fn progress_hears_the_clock_every_so_many_events_and_changes_nothing() {
+        let run_ticker = |observe: bool| {
+            let mut m = Ticker {
+                period: 3,
+                log: vec![],
+            };
+            let mut s = Scheduler::new();
+            s.at(0, 1);
+            let mut heard = Vec::new();
+            let until = 3 * 5 * PROGRESS_EVERY;
+            let stats = run_with_progress(&mut m, &mut s, until, u64::MAX, |t| {
+                if observe {
+                    heard.push(t)
+                }
+            })
+            .unwrap();
+            (m.log, stats, heard)
+        };
+        let (log, stats, heard) = run_ticker(true);
+        let (quiet_log, quiet_stats, _) = run_ticker(false);
+        assert_eq!((log, stats), (quiet_log, quiet_stats));
+        assert_eq!(stats.events, 5 * PROGRESS_EVERY);
+        let expected: Vec<Nanos> = (1..=5).map(|k| 3 * (k * PROGRESS_EVERY - 1)).collect();
+        assert_eq!(heard, expected);
     }
 
     #[test]

@@ -103,8 +103,8 @@ fn booked_requests_give_the_results_of_the_event_by_event_path() {
         let scenario = parse_str(&text, Path::new("booking.yaml")).expect("parses");
         let (mut seen, mut scaled) = (crate::metrics::Outcomes::default(), 0);
         for replication in 0..2 {
-            let booked = simulate_with(&scenario, 0, replication, true).expect("runs");
-            let events = simulate_with(&scenario, 0, replication, false).expect("runs");
+            let booked = simulate_with(&scenario, 0, replication, true, |_| {}).expect("runs");
+            let events = simulate_with(&scenario, 0, replication, false, |_| {}).expect("runs");
             // The booked run handles fewer events (no completions).
             assert!(booked.events < events.events, "{name}");
             let (b, e) = (&booked.services, &events.services);

@@ -54,6 +54,7 @@ pub use world::{Event, World};
 use crate::engine::{self, EngineError, Scheduler};
 use crate::metrics::RunResult;
 use crate::spec::Scenario;
+use crate::units::Nanos;
 
 /// Events per expected request allowed before a run counts as runaway.
 ///
@@ -80,22 +81,40 @@ pub fn simulate(
     profile: u32,
     replication: u32,
 ) -> Result<RunResult, EngineError> {
-    simulate_with(scenario, profile, replication, true)
+    simulate_with(scenario, profile, replication, true, |_| {})
 }
 
-/// [`simulate`], with pods booking their requests at arrival or not (see
-/// [`service::ledger`]): the two must give the same results.
+/// [`simulate`], telling `progress` the simulated time now and then (for a
+/// progress bar; it cannot change the run).
+pub fn simulate_observed(
+    scenario: &Scenario,
+    profile: u32,
+    replication: u32,
+    progress: impl FnMut(Nanos),
+) -> Result<RunResult, EngineError> {
+    simulate_with(scenario, profile, replication, true, progress)
+}
+
+/// [`simulate_observed`], with pods booking their requests at arrival or
+/// not (see [`service::ledger`]): the two must give the same results.
 pub(crate) fn simulate_with(
     scenario: &Scenario,
     profile: u32,
     replication: u32,
     book_requests: bool,
+    progress: impl FnMut(Nanos),
 ) -> Result<RunResult, EngineError> {
     let mut world = World::with_booking(scenario, profile, replication, book_requests);
     let budget = event_budget(scenario, &world);
     let mut sched = Scheduler::new();
     world.start(&mut sched);
-    let stats = engine::run(&mut world, &mut sched, scenario.duration_ns, budget)?;
+    let stats = engine::run_with_progress(
+        &mut world,
+        &mut sched,
+        scenario.duration_ns,
+        budget,
+        progress,
+    )?;
     if let Some(what) = world.broken_invariant() {
         return Err(EngineError::Invariant(what.to_string()));
     }
