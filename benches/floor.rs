@@ -85,6 +85,8 @@ fn capsim_run(file: &Path, out: &Path) {
         jobs: Some(1),
         format: Format::Table,
         quiet: true,
+        set: Vec::new(),
+        profile: Vec::new(),
     }))
     .expect("capsim run succeeds");
     assert_eq!(code, 0);

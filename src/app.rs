@@ -1,6 +1,6 @@
 //! Orchestration: scenario → runner → analysis → report.
 
-use crate::analysis::{self, DEFAULT_PROFILE};
+use crate::analysis;
 use crate::cli::{CatalogArgs, Command, Format, HpaCommand, RunArgs, ValidateArgs};
 use crate::error::{EXIT_OK, Error};
 use crate::report;
@@ -45,8 +45,9 @@ fn print_warnings(warnings: &[String]) {
 }
 
 fn validate(args: ValidateArgs) -> Result<i32, Error> {
-    let s = scenario::parse_file(&args.file)?;
-    print_warnings(&s.warnings);
+    let profiles = scenario::parse_file_profiles(&args.file, &args.set, &args.profile)?;
+    print_warnings(&warnings_of(&profiles));
+    let s = &profiles[0].scenario;
     let pods: u32 = s.services.iter().map(|svc| svc.replicas).sum();
     println!(
         "{}: ok — scenario \"{}\", {} service(s), {} pod(s), {} simulated ({} warmup), {} replication(s), seed {}",
@@ -88,20 +89,44 @@ fn validate(args: ValidateArgs) -> Result<i32, Error> {
             ),
         }
     }
+    if profiles.len() > 1 || profiles[0].name != crate::spec::DEFAULT_PROFILE {
+        let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+        println!("  {} profile(s): {}", names.len(), names.join(", "));
+    }
     Ok(EXIT_OK)
 }
 
-fn run(args: RunArgs) -> Result<i32, Error> {
-    let mut s = scenario::parse_file(&args.file)?;
-    if let Some(seed) = args.seed {
-        s.seed = seed;
+/// Every profile's warnings, each once, in order.
+fn warnings_of(profiles: &[scenario::profile::Profile]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in profiles.iter().flat_map(|p| &p.scenario.warnings) {
+        if !out.contains(w) {
+            out.push(w.clone());
+        }
     }
-    if let Some(r) = args.replications {
-        s.replications = r;
+    out
+}
+
+fn run(args: RunArgs) -> Result<i32, Error> {
+    let mut profiles = scenario::parse_file_profiles(&args.file, &args.set, &args.profile)?;
+    for p in &mut profiles {
+        if let Some(seed) = args.seed {
+            p.scenario.seed = seed;
+        }
+        if let Some(r) = args.replications {
+            p.scenario.replications = r;
+        }
     }
     if !args.quiet {
-        print_warnings(&s.warnings);
+        print_warnings(&warnings_of(&profiles));
     }
+    let s = &profiles[0].scenario;
+    let scenarios: Vec<&crate::spec::Scenario> = profiles.iter().map(|p| &p.scenario).collect();
+    let named: Vec<(&str, &crate::spec::Scenario)> = profiles
+        .iter()
+        .map(|p| (p.name.as_str(), &p.scenario))
+        .collect();
+    let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
     let jobs = args
         .jobs
         .map(|j| j as usize)
@@ -115,15 +140,15 @@ fn run(args: RunArgs) -> Result<i32, Error> {
         .unwrap_or_else(|| PathBuf::from("reports").join(&s.name));
     // The report folder must be writable before hours of simulation, not after.
     let staging = report::folder::Staging::create(&out)?;
-    let runs = match runner::run_all(&s, options) {
+    let runs = match runner::run_profiles(&scenarios, options) {
         Ok(runs) => runs,
         Err(e) => {
             staging.discard();
             return Err(e);
         }
     };
-    let summary = analysis::summarize(&s, &runs);
-    let written = report::write_report(staging, &summary, &runs, &[DEFAULT_PROFILE])?;
+    let summary = analysis::summarize_profiles(&named, &runs);
+    let written = report::write_report(staging, &summary, &runs, &names)?;
     if !args.quiet {
         match args.format {
             Format::Table | Format::Markdown => {

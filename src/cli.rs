@@ -76,6 +76,13 @@ pub struct RunArgs {
     /// Print nothing but errors (no table, no progress bar, no warnings).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Set PATH to VALUE in every profile (repeatable), such as
+    /// services.api.pod.concurrency=32.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Run only this profile (repeatable) [default: all].
+    #[arg(long = "profile", value_name = "NAME")]
+    pub profile: Vec<String>,
 }
 
 /// Arguments of `capsim validate`.
@@ -83,6 +90,12 @@ pub struct RunArgs {
 pub struct ValidateArgs {
     /// The scenario file (YAML).
     pub file: PathBuf,
+    /// Set PATH to VALUE in every profile (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Check only this profile (repeatable) [default: all].
+    #[arg(long = "profile", value_name = "NAME")]
+    pub profile: Vec<String>,
 }
 
 /// How `capsim run` prints its summary.

@@ -24,10 +24,19 @@ pub struct RunOptions {
     pub progress: bool,
 }
 
-/// Runs every replication of every profile; results in (profile, replication) order.
+/// Runs every replication of a scenario without profiles; results in replication order.
 pub fn run_all(scenario: &Scenario, options: RunOptions) -> Result<Vec<RunResult>, Error> {
-    let profiles = 1u32;
-    let plan: Vec<(u32, u32)> = (0..profiles)
+    run_profiles(&[scenario], options)
+}
+
+/// Runs every replication of every profile (`profiles`: each profile's
+/// scenario, in order; they share the replications and duration); results
+/// in (profile, replication) order.
+pub fn run_profiles(profiles: &[&Scenario], options: RunOptions) -> Result<Vec<RunResult>, Error> {
+    let Some(&scenario) = profiles.first() else {
+        return Ok(Vec::new());
+    };
+    let plan: Vec<(u32, u32)> = (0..profiles.len() as u32)
         .flat_map(|p| (0..scenario.replications).map(move |r| (p, r)))
         .collect();
     let bar = progress_bar(options.progress, scenario.duration_ns, plan.len());
@@ -47,7 +56,12 @@ pub fn run_all(scenario: &Scenario, options: RunOptions) -> Result<Vec<RunResult
                     bar.set_position(total + now_ms - reported_ms);
                     reported_ms = now_ms;
                 };
-                let result = run_one(scenario, profile, replication, &mut report);
+                let result = run_one(
+                    profiles[profile as usize],
+                    profile,
+                    replication,
+                    &mut report,
+                );
                 report(scenario.duration_ns);
                 result
             })

@@ -19,8 +19,7 @@ use crate::units::nanos_to_secs;
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-/// Name of the only profile until profiles are added to the format.
-pub const DEFAULT_PROFILE: &str = "default";
+pub use crate::spec::DEFAULT_PROFILE;
 
 /// The content of `summary.json`.
 #[derive(Debug, Clone, Serialize)]
@@ -161,17 +160,25 @@ pub fn ci95_half_width(xs: &[f64]) -> Option<f64> {
     Some(t * (var / n as f64).sqrt())
 }
 
-/// Pools the runs of each profile into the summary.
+/// Pools the runs of a scenario without profiles (its one profile,
+/// [`DEFAULT_PROFILE`]) into the summary.
 pub fn summarize(scenario: &Scenario, runs: &[RunResult]) -> Summary {
-    let profiles = [DEFAULT_PROFILE];
+    summarize_profiles(&[(DEFAULT_PROFILE, scenario)], runs)
+}
+
+/// Pools the runs of each profile into the summary; `profiles` are the
+/// profiles' names and scenarios, in run order (they share the seed,
+/// replications, duration and warmup: the first's are the summary's).
+pub fn summarize_profiles(profiles: &[(&str, &Scenario)], runs: &[RunResult]) -> Summary {
+    let scenario = profiles.first().expect("a scenario has a profile").1;
     let profiles = profiles
         .iter()
         .enumerate()
-        .map(|(p, name)| {
+        .map(|(p, (name, profile))| {
             profile_summary(
                 name,
                 runs.iter().filter(|r| r.profile == p as u32).collect(),
-                scenario,
+                profile,
             )
         })
         .collect();

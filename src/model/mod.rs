@@ -104,7 +104,7 @@ pub(crate) fn simulate_with(
     book_requests: bool,
     progress: impl FnMut(Nanos),
 ) -> Result<RunResult, EngineError> {
-    let mut world = World::with_booking(scenario, profile, replication, book_requests);
+    let mut world = World::with_booking(scenario, replication, book_requests);
     let budget = event_budget(scenario, &world);
     let mut sched = Scheduler::new();
     world.start(&mut sched);

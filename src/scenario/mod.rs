@@ -9,6 +9,7 @@
 
 pub mod hpa;
 pub mod limits;
+pub mod profile;
 pub(crate) mod raw;
 pub mod trace;
 mod validate;
@@ -20,13 +21,33 @@ use std::path::Path;
 
 /// Reads and checks the scenario file at `path`.
 pub fn parse_file(path: &Path) -> Result<Scenario, Error> {
-    let text = limits::read_text(
+    Ok(parse_str(&read_scenario(path)?, path)?)
+}
+
+/// The text of the scenario file at `path`, within the size limit.
+fn read_scenario(path: &Path) -> Result<String, InputError> {
+    limits::read_text(
         path,
         limits::MAX_SCENARIO_BYTES,
         "the scenario file",
         "check the path; it is relative to the current folder",
-    )?;
-    Ok(parse_str(&text, path)?)
+    )
+}
+
+/// Reads the scenario file at `path` with its profiles (see [`profile`]):
+/// `sets` (`PATH=VALUE`) applied to each, only those named in `only` (all
+/// if empty).
+pub fn parse_file_profiles(
+    path: &Path,
+    sets: &[String],
+    only: &[String],
+) -> Result<Vec<profile::Profile>, Error> {
+    Ok(profile::parse_profiles(
+        &read_scenario(path)?,
+        path,
+        sets,
+        only,
+    )?)
 }
 
 /// Checks scenario `text` as if read from `path` (used for messages and relative paths).

@@ -23,6 +23,9 @@
 //! Nothing here depends on the simulator: [`crate::scenario`] and
 //! [`crate::model`] both depend on this module, never the other way.
 
+/// The profile of a scenario without `profiles:`.
+pub const DEFAULT_PROFILE: &str = "default";
+
 pub mod allocatable;
 pub mod asg;
 pub mod catalog;

@@ -35,6 +35,7 @@ mod memory;
 mod oracle_queueing;
 mod parser_fuzz;
 mod parser_fuzz_families;
+mod profiles;
 mod report_folder;
 mod rollout_scenario;
 mod run_failures;

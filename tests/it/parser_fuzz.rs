@@ -394,7 +394,7 @@ pub(crate) fn check(text: &str) {
             return;
         }
     };
-    let world = World::new(&scenario, 0, 0);
+    let world = World::new(&scenario, 0);
     let expected = world.expected_requests();
     assert!(expected >= 0.0, "expected requests {expected}");
     event_budget(&scenario, &world);
@@ -413,7 +413,7 @@ fn the_bases_are_valid() {
         let s =
             parse_str(&text, Path::new("fuzz.yaml")).unwrap_or_else(|e| panic!("{e}\nin:\n{text}"));
         assert!(s.duration_ns <= 60_000_000_000);
-        let expected = World::new(&s, 0, 0).expected_requests();
+        let expected = World::new(&s, 0).expected_requests();
         assert!(expected > 0.0 && expected < 20_000.0, "{expected}");
         simulate(&s, 0, 0).expect("base scenario runs");
     }

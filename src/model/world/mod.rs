@@ -123,24 +123,20 @@ pub struct World {
 }
 
 impl World {
-    /// The world of replication `replication` of profile `profile`.
-    pub fn new(scenario: &Scenario, profile: u32, replication: u32) -> Self {
-        Self::with_booking(scenario, profile, replication, true)
+    /// The world of replication `replication` of `scenario` (a profile's:
+    /// every profile draws the same random numbers).
+    pub fn new(scenario: &Scenario, replication: u32) -> Self {
+        Self::with_booking(scenario, replication, true)
     }
 
     /// [`World::new`], with pods booking their requests at arrival or not
     /// (`book_requests`).
-    pub(crate) fn with_booking(
-        scenario: &Scenario,
-        profile: u32,
-        replication: u32,
-        book_requests: bool,
-    ) -> Self {
+    pub(crate) fn with_booking(scenario: &Scenario, replication: u32, book_requests: bool) -> Self {
         let end_s = nanos_to_secs(scenario.duration_ns);
         let key = |kind: &str, name: &str, purpose: u64| {
+            // Not keyed by profile: common random numbers across profiles.
             StreamKey {
                 seed: scenario.seed,
-                profile,
                 replication,
                 stream: stream::id(kind, name, purpose),
             }

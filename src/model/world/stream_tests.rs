@@ -78,10 +78,9 @@ fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
 
 #[test]
 fn adding_a_service_leaves_node_boot_and_spot_draws_unchanged() {
-    let one = World::new(&scenario(&[GROUP_A, GROUP_B], &[SERVICE_API]), 0, 0);
+    let one = World::new(&scenario(&[GROUP_A, GROUP_B], &[SERVICE_API]), 0);
     let two = World::new(
         &scenario(&[GROUP_A, GROUP_B], &[SERVICE_API, SERVICE_WEB]),
-        0,
         0,
     );
     assert_eq!(group_draws(&one), group_draws(&two));
@@ -97,11 +96,9 @@ fn reordering_keeps_every_stream_with_its_name() {
     let ab = World::new(
         &scenario(&[GROUP_A, GROUP_B], &[SERVICE_API, SERVICE_WEB]),
         0,
-        0,
     );
     let ba = World::new(
         &scenario(&[GROUP_B, GROUP_A], &[SERVICE_WEB, SERVICE_API]),
-        0,
         0,
     );
     assert_eq!(sorted(group_draws(&ab)), sorted(group_draws(&ba)));
@@ -113,13 +110,11 @@ fn renaming_changes_only_the_renamed_streams() {
     let base = World::new(
         &scenario(&[GROUP_A, GROUP_B], &[SERVICE_API, SERVICE_WEB]),
         0,
-        0,
     );
     let renamed_group = GROUP_B.replace("spot-pool", "spot-pool-2");
     let renamed_service = SERVICE_WEB.replace("web", "frontend");
     let other = World::new(
         &scenario(&[GROUP_A, &renamed_group], &[SERVICE_API, &renamed_service]),
-        0,
         0,
     );
     let (g0, g1) = (group_draws(&base), group_draws(&other));

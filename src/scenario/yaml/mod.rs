@@ -13,7 +13,7 @@
 
 mod budget;
 mod explain;
-mod tree;
+pub(super) mod tree;
 
 use super::limits::{MAX_YAML_EVENTS, MAX_YAML_NODES};
 use super::raw::spanned::is_spanned;

@@ -11,8 +11,8 @@ use std::cell::RefCell;
 use std::fmt;
 
 /// The YAML document as a plain tree of located nodes.
-#[derive(Debug)]
-pub(super) enum Node {
+#[derive(Debug, Clone)]
+pub(crate) enum Node {
     /// `~` or nothing.
     Null,
     /// `true` or `false`.
@@ -28,8 +28,8 @@ pub(super) enum Node {
 }
 
 /// One key of a mapping, where the key is written, and its value.
-#[derive(Debug)]
-pub(super) struct Entry {
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
     /// The key's text.
     pub key: String,
     /// The key's line and column.
@@ -40,7 +40,7 @@ pub(super) struct Entry {
 
 impl Node {
     /// How the node reads in "found …".
-    pub(super) fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Node::Null => "an empty value".into(),
             Node::Bool(b) => format!("`{b}`"),
@@ -84,7 +84,7 @@ fn tree_path_pop() {
 }
 
 /// Reads `text` as a plain tree; on error, also returns the path reached.
-pub(super) fn read_tree(text: &str) -> Result<Spanned<Node>, Box<(String, YamlError)>> {
+pub(crate) fn read_tree(text: &str) -> Result<Spanned<Node>, Box<(String, YamlError)>> {
     TREE_PATH.with(|p| p.borrow_mut().clear());
     serde_saphyr::from_str_with_options::<Spanned<Node>>(text, super::options()).map_err(|e| {
         let path = TREE_PATH.with(|p| {
@@ -255,7 +255,7 @@ pub(super) fn resolve<'t>(tree: &'t Spanned<Node>, path: &str) -> Found<'t> {
 }
 
 /// A node's position.
-pub(super) fn at(node: &Spanned<Node>) -> (u64, u64) {
+pub(crate) fn at(node: &Spanned<Node>) -> (u64, u64) {
     (node.referenced.line(), node.referenced.column())
 }
 
