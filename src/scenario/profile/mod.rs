@@ -76,12 +76,30 @@ pub fn parse_profiles(
     cli_sets: &[String],
     only: &[String],
 ) -> Result<Vec<Profile>, InputError> {
-    // A document the tree reader refuses is explained by the plain reader.
-    let Ok(mut root) = read_tree(text) else {
-        return Err(parse_str(text, file).expect_err("the tree reader refused it"));
+    // A document the tree reader refuses (or that is no mapping) is read,
+    // and explained, by the plain reader: then it has no profiles.
+    let tree = read_tree(text)
+        .ok()
+        .filter(|t| matches!(t.value, Node::Map(_)));
+    let Some(mut root) = tree else {
+        let scenario = parse_str(text, file)?;
+        if let Some(arg) = cli_sets.first() {
+            return Err(InputError::new(
+                file,
+                0,
+                0,
+                "",
+                format!("--set {arg}: this scenario's YAML cannot take overrides"),
+            ));
+        }
+        return Ok(vec![Profile {
+            name: DEFAULT_PROFILE.into(),
+            description: None,
+            scenario,
+        }]);
     };
     let Node::Map(entries) = &mut root.value else {
-        return Err(parse_str(text, file).expect_err("a scenario is a mapping"));
+        unreachable!("filtered above")
     };
     let declared_at = entries.iter().position(|e| e.key == "profiles");
     let declared = match declared_at {
@@ -251,6 +269,9 @@ fn remap(
     file: &Path,
     cli: &[String],
 ) -> InputError {
+    if *e.file != *file {
+        return e; // in another file (a trace's, a manifest's)
+    }
     let Some(origin) = map.origin(u64::from(e.line), u64::from(e.column)) else {
         // Not in the text (a trace or manifest file's own error): as it is.
         return e;
