@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod cost;
 pub mod erlang;
 pub mod headroom;
+pub mod paired;
 pub mod service_time;
 pub mod slo;
 
@@ -49,6 +50,10 @@ pub struct ProfileSummary {
     pub latency_ms: LatencySummary,
     /// Half-widths of 95 % confidence intervals across replications (absent with one replication).
     pub latency_ci95_ms: Option<LatencyCi>,
+    /// This profile against the first, replication by replication (absent
+    /// for the first profile).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vs_first: Option<paired::VsFirst>,
     /// The same per service.
     pub services: Vec<ServiceSummary>,
     /// Nodes and headroom, with a cluster.
@@ -170,16 +175,20 @@ pub fn summarize(scenario: &Scenario, runs: &[RunResult]) -> Summary {
 /// profiles' names and scenarios, in run order (they share the seed,
 /// replications, duration and warmup: the first's are the summary's).
 pub fn summarize_profiles(profiles: &[(&str, &Scenario)], runs: &[RunResult]) -> Summary {
-    let scenario = profiles.first().expect("a scenario has a profile").1;
+    let (first_name, scenario) = *profiles.first().expect("a scenario has a profile");
+    let runs_of =
+        |p: usize| -> Vec<&RunResult> { runs.iter().filter(|r| r.profile == p as u32).collect() };
+    let first = runs_of(0);
     let profiles = profiles
         .iter()
         .enumerate()
         .map(|(p, (name, profile))| {
-            profile_summary(
-                name,
-                runs.iter().filter(|r| r.profile == p as u32).collect(),
-                profile,
-            )
+            let mine = runs_of(p);
+            let mut summary = profile_summary(name, mine.clone(), profile);
+            if p > 0 {
+                summary.vs_first = paired::vs_first(first_name, &first, &mine);
+            }
+            summary
         })
         .collect();
     Summary {
@@ -280,6 +289,7 @@ fn profile_summary(name: &str, runs: Vec<&RunResult>, scenario: &Scenario) -> Pr
         .collect();
     ProfileSummary {
         name: name.to_string(),
+        vs_first: None,
         requests,
         latency_ms: pooled.as_ref().map(LatencySummary::of).unwrap_or_default(),
         latency_ci95_ms,

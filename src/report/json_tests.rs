@@ -36,6 +36,7 @@ fn latency() -> LatencySummary {
 fn profile(name: &str, cost_usd: Option<CostSummary>, ci: Option<LatencyCi>) -> ProfileSummary {
     ProfileSummary {
         name: name.into(),
+        vs_first: None,
         requests: outcomes(),
         latency_ms: latency(),
         latency_ci95_ms: ci,

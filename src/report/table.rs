@@ -192,6 +192,7 @@ mod tests {
             warmup_s: 600.0,
             profiles: vec![ProfileSummary {
                 name: "default".into(),
+                vs_first: None,
                 requests,
                 latency_ms: latency,
                 latency_ci95_ms: Some(LatencyCi {

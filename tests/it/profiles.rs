@@ -3,8 +3,9 @@
 
 use crate::common::SMALL_SCENARIO;
 use crate::common::cases::{Case, replace_once};
+use capsim::metrics::RunResult;
 use capsim::runner::{RunOptions, run_profiles};
-use capsim::scenario::profile::parse_profiles;
+use capsim::scenario::profile::{Profile, parse_profiles};
 use std::path::Path;
 
 /// SMALL_SCENARIO with `profiles`, two replications.
@@ -20,19 +21,22 @@ const A: &str = "  - { name: a }\n";
 const B: &str = "  - { name: b, set: { services.api.pod.concurrency: 1 } }\n";
 const C: &str = "  - { name: c, set: { services.api.replicas: 3 } }\n";
 
-/// The results of profile `name` when the scenario has `profiles`.
-fn results_of(profiles: &str, name: &str) -> String {
+/// The profiles of SMALL_SCENARIO with `profiles`, and their runs.
+fn run(profiles: &str) -> (Vec<Profile>, Vec<RunResult>) {
     let text = with_profiles(profiles);
     let ps = parse_profiles(&text, Path::new("p.yaml"), &[], &[]).expect("parses");
     let scenarios: Vec<_> = ps.iter().map(|p| &p.scenario).collect();
-    let runs = run_profiles(
-        &scenarios,
-        RunOptions {
-            jobs: 2,
-            progress: false,
-        },
-    )
-    .expect("runs");
+    let options = RunOptions {
+        jobs: 2,
+        progress: false,
+    };
+    let runs = run_profiles(&scenarios, options).expect("runs");
+    (ps, runs)
+}
+
+/// The results of profile `name` when the scenario has `profiles`.
+fn results_of(profiles: &str, name: &str) -> String {
+    let (ps, runs) = run(profiles);
     let k = ps.iter().position(|p| p.name == name).expect("the profile") as u32;
     let mine: Vec<_> = runs
         .iter()
@@ -115,4 +119,24 @@ fn bad_profile_input_is_refused_before_anything_is_written() {
     ));
     case.capsim(&["validate", "s.yaml"])
         .fails_with(&["s.yaml:6:35:", "services[0].replicas"]);
+}
+
+#[test]
+fn each_profile_is_compared_with_the_first_replication_by_replication() {
+    let same = "  - { name: same }\n";
+    let (ps, runs) = run(&format!("{A}{same}{B}"));
+    let named: Vec<_> = ps.iter().map(|p| (p.name.as_str(), &p.scenario)).collect();
+    let summary = capsim::analysis::summarize_profiles(&named, &runs);
+    assert!(summary.profiles[0].vs_first.is_none());
+    // The same configuration draws the same numbers: exactly no difference.
+    let same = summary.profiles[1].vs_first.as_ref().expect("compared");
+    assert_eq!(same.profile, "a");
+    assert_eq!(
+        (same.latency_p99_ms.diff, same.latency_p99_ms.ci95),
+        (0.0, Some(0.0))
+    );
+    // One slot instead of four: requests wait, every replication.
+    let b = summary.profiles[2].vs_first.as_ref().expect("compared");
+    assert!(b.latency_mean_ms.diff > 0.0, "{b:?}");
+    assert!(b.latency_mean_ms.ci95.is_some());
 }
